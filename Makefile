@@ -1,0 +1,43 @@
+# The two set-up commands of the README. Both install what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+REFERENCE := scripts/reference
+REFERENCE_INSTALLED := $(REFERENCE)/node_modules/.installed
+
+.PHONY: demo test install reference lint typecheck unit clean
+
+demo: install
+	$(BIN)/hansa demo
+
+test: install reference lint typecheck unit
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hansa needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Apollo's reference implementation, used only by tests and recording scripts as an oracle.
+reference: $(REFERENCE_INSTALLED)
+
+$(REFERENCE_INSTALLED): $(REFERENCE)/package-lock.json
+	npm ci --prefix $(REFERENCE) --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint:
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+typecheck:
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(REFERENCE)/node_modules .mypy_cache .ruff_cache .pytest_cache

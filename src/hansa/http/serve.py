@@ -1,0 +1,130 @@
+"""Run ASGI apps on uvicorn: several on one event loop (the demo) or in a background thread
+(tests and scripts that need real loopback servers while the caller stays synchronous)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+
+@dataclass(frozen=True)
+class Binding:
+    app: Any
+    host: str = "127.0.0.1"
+    port: int = 0
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to whoever runs several of them."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _server(binding: Binding) -> uvicorn.Server:
+    config = uvicorn.Config(
+        binding.app,
+        host=binding.host,
+        port=binding.port,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+    )
+    return _Server(config)
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    """The port a started server listens on (useful when it was asked for port 0)."""
+    for listener in server.servers:
+        for sock in listener.sockets:
+            return int(sock.getsockname()[1])
+    raise RuntimeError("server is not listening")
+
+
+async def serve_all(bindings: Sequence[Binding]) -> None:
+    """Serve every binding on the current loop until SIGINT/SIGTERM stops them all."""
+    servers = [_server(b) for b in bindings]
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    await asyncio.gather(*(s.serve() for s in servers))
+
+
+class BackgroundServers:
+    """Start apps on loopback in a daemon thread; ``urls`` holds each one's base URL."""
+
+    def __init__(self, bindings: Sequence[Binding]) -> None:
+        self._bindings = list(bindings)
+        self._servers = [_server(b) for b in self._bindings]
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.urls: list[str] = []
+
+    def start(self, timeout: float = 10.0) -> BackgroundServers:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def run() -> None:
+            tasks = [asyncio.create_task(s.serve()) for s in self._servers]
+            try:
+                while not all(s.started for s in self._servers):
+                    done = [t for t in tasks if t.done()]
+                    if done:
+                        exc = done[0].exception()
+                        raise exc or RuntimeError("server exited during start-up")
+                    await asyncio.sleep(0.01)
+            except BaseException as exc:
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        def target() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(run())
+            self._loop.close()
+
+        self._thread = threading.Thread(target=target, name="hansa-servers", daemon=True)
+        self._thread.start()
+        if not ready.wait(timeout):
+            raise TimeoutError("servers did not start in time")
+        if failure:
+            raise RuntimeError(f"server failed to start: {failure[0]!r}")
+        self.urls = [
+            f"http://{b.host}:{bound_port(s)}"
+            for b, s in zip(self._bindings, self._servers, strict=True)
+        ]
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> BackgroundServers:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def serving(*apps: Any) -> Iterator[list[str]]:
+    """``with serving(app1, app2) as urls:`` — each app on its own free loopback port."""
+    with BackgroundServers([Binding(app) for app in apps]) as servers:
+        yield servers.urls

@@ -1,0 +1,129 @@
+"""Build an executable graphql-core schema for a federation subgraph from its SDL.
+
+Adds what the federation subgraph spec requires on top of the user's SDL: the federation
+directive definitions (under their imported names), ``_Any``, ``_Service``, the ``_Entity``
+union of every type with ``@key``, and ``Query._service`` / ``Query._entities``. Fed 1 style
+``extend type X`` without a base definition is turned into a definition, as federation expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import (
+    DocumentNode,
+    GraphQLSchema,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    OperationType,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    build_ast_schema,
+    concat_ast,
+    parse,
+)
+from graphql.language import DefinitionNode
+
+from hansa.subgraph.federation_spec import LinkedSpec, detect_spec, missing_definitions
+
+
+@dataclass(frozen=True)
+class SubgraphSchema:
+    """The executable schema plus what the runtime needs to know about entities."""
+
+    schema: GraphQLSchema
+    spec: LinkedSpec
+    entity_types: tuple[str, ...]
+    entity_interfaces: tuple[str, ...]
+    query_type: str
+
+
+def _promote_orphan_extensions(definitions: list[DefinitionNode]) -> list[DefinitionNode]:
+    """``extend type T`` with no ``type T`` anywhere becomes ``type T`` (Fed 1 entity style)."""
+    defined = {
+        d.name.value
+        for d in definitions
+        if isinstance(d, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode)
+    }
+    result: list[DefinitionNode] = []
+    for d in definitions:
+        if isinstance(d, ObjectTypeExtensionNode) and d.name.value not in defined:
+            defined.add(d.name.value)
+            d = ObjectTypeDefinitionNode(
+                name=d.name,
+                interfaces=d.interfaces,
+                directives=d.directives,
+                fields=d.fields,
+            )
+        elif isinstance(d, InterfaceTypeExtensionNode) and d.name.value not in defined:
+            defined.add(d.name.value)
+            d = InterfaceTypeDefinitionNode(
+                name=d.name,
+                interfaces=d.interfaces,
+                directives=d.directives,
+                fields=d.fields,
+            )
+        result.append(d)
+    return result
+
+
+def _root_query_name(definitions: list[DefinitionNode]) -> str:
+    for d in definitions:
+        if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode):
+            for op in d.operation_types or ():
+                if op.operation == OperationType.QUERY:
+                    return op.type.name.value
+    return "Query"
+
+
+def _has_directive(node: DefinitionNode, name: str) -> bool:
+    directives = getattr(node, "directives", None) or ()
+    return any(d.name.value == name for d in directives)
+
+
+def build_subgraph_schema(sdl: str) -> SubgraphSchema:
+    """Parse, complete and build the subgraph schema. Raises ``GraphQLError`` on invalid SDL."""
+    document = parse(sdl)
+    spec = detect_spec(document)
+    definitions = _promote_orphan_extensions(list(document.definitions))
+    key_name = spec.name_of("key")
+
+    entity_types: list[str] = []
+    entity_interfaces: list[str] = []
+    for d in definitions:
+        if not _has_directive(d, key_name):
+            continue
+        if isinstance(d, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
+            if d.name.value not in entity_types:
+                entity_types.append(d.name.value)
+        elif isinstance(d, InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode):
+            entity_interfaces.append(d.name.value)
+
+    query_name = _root_query_name(definitions)
+    has_query = any(
+        isinstance(d, ObjectTypeDefinitionNode) and d.name.value == query_name for d in definitions
+    )
+    additions = [
+        missing_definitions(document, spec),
+        "scalar _Any",
+        "type _Service { sdl: String }",
+    ]
+    if not has_query:
+        additions.append(f"type {query_name}")
+    query_fields = ["_service: _Service!"]
+    if entity_types:
+        additions.append(f"union _Entity = {' | '.join(entity_types)}")
+        query_fields.insert(0, "_entities(representations: [_Any!]!): [_Entity]!")
+    additions.append(f"extend type {query_name} {{ {' '.join(query_fields)} }}")
+
+    full = concat_ast([DocumentNode(definitions=tuple(definitions)), parse("\n".join(additions))])
+    schema = build_ast_schema(full)
+    return SubgraphSchema(
+        schema=schema,
+        spec=spec,
+        entity_types=tuple(entity_types),
+        entity_interfaces=tuple(entity_interfaces),
+        query_type=query_name,
+    )

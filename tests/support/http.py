@@ -1,0 +1,53 @@
+"""A tiny synchronous GraphQL client for tests: real HTTP over loopback, nothing mocked."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def request(
+    url: str,
+    *,
+    method: str = "POST",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30.0,
+) -> Response:
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return Response(
+                resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+            )
+    except urllib.error.HTTPError as error:
+        return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
+def post_graphql(
+    url: str,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    payload: dict[str, Any] = {"query": query}
+    if variables is not None:
+        payload["variables"] = variables
+    if operation_name is not None:
+        payload["operationName"] = operation_name
+    all_headers = {"content-type": "application/json", **(headers or {})}
+    return request(url, body=json.dumps(payload).encode(), headers=all_headers)
