@@ -1,0 +1,1 @@
+"""The executor: walks a query plan, merges subgraph results, completes the response."""

@@ -1,0 +1,217 @@
+"""Completion: project the client's selection over the merged response tree, per the spec.
+
+Walks the normalized selection once: response keys in document order, ``__typename`` from the
+runtime type, abstract types resolved by the tree's ``__typename``, leaf values checked against
+their types, and null propagation exactly as GraphQL's CompleteValue does: a null in a non-null
+position is an error at that path and makes the nearest nullable parent null. Internal fields
+the planner fetched (keys, requirements, internal aliases) are simply never visited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    is_abstract_type,
+)
+
+from hansa.operation.normalized import Field, PossibleTest, Selection
+
+# Marks a null that is propagating to the nearest nullable position (its error is recorded).
+_INVALID: Any = object()
+
+PathLink = tuple[Any, str | int] | None
+
+
+def _path(link: PathLink) -> list[str | int]:
+    parts: list[str | int] = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    parts.reverse()
+    return parts
+
+
+class Completer:
+    def __init__(self, schema: GraphQLSchema, applies: PossibleTest) -> None:
+        self.schema = schema
+        self.applies = applies
+
+    def complete(
+        self,
+        selection: Selection,
+        root_type: str,
+        data: dict[str, Any] | None,
+        errors: list[dict[str, Any]],
+        precompleted: frozenset[str] = frozenset(),
+    ) -> dict[str, Any] | None:
+        """The response ``data``: ``None`` when a non-null root field failed."""
+        result = self._object(selection, root_type, data or {}, None, errors, precompleted)
+        return None if result is _INVALID else result
+
+    def _object(
+        self,
+        selection: Selection,
+        type_name: str,
+        value: dict[str, Any],
+        link: PathLink,
+        errors: list[dict[str, Any]],
+        precompleted: frozenset[str] = frozenset(),
+    ) -> Any:
+        result: dict[str, Any] = {}
+        for f in selection.fields_for(type_name, self.applies):
+            key = f.response_key
+            if f.name == "__typename":
+                result[key] = type_name
+                continue
+            if f.name in precompleted:
+                result[key] = value.get(key)
+                continue
+            completed = self._value(f.type_ref, f, value.get(key), (link, key), errors)
+            if completed is _INVALID:
+                return _INVALID
+            result[key] = completed
+        return result
+
+    def _value(
+        self,
+        type_ref: GraphQLOutputType | None,
+        f: Field,
+        value: Any,
+        link: PathLink,
+        errors: list[dict[str, Any]],
+    ) -> Any:
+        if isinstance(type_ref, GraphQLNonNull):
+            inner = type_ref.of_type
+            completed = None if value is None else self._nullable(inner, f, value, link, errors)
+            if completed is None:
+                errors.append(
+                    {
+                        "message": f"Cannot return null for non-nullable field {f.parent_type}.{f.name}.",
+                        "path": _path(link),
+                    }
+                )
+                return _INVALID
+            return completed  # may be _INVALID: keep propagating
+        if value is None:
+            return None
+        completed = self._nullable(type_ref, f, value, link, errors)
+        return None if completed is _INVALID else completed
+
+    def _nullable(
+        self,
+        type_ref: GraphQLOutputType | None,
+        f: Field,
+        value: Any,
+        link: PathLink,
+        errors: list[dict[str, Any]],
+    ) -> Any:
+        if isinstance(type_ref, GraphQLList):
+            if not isinstance(value, list):
+                return self._bad(
+                    f,
+                    f'Expected Iterable, but did not find one for field "{f.parent_type}.{f.name}".',
+                    link,
+                    errors,
+                )
+            items = []
+            for index, item in enumerate(value):
+                completed = self._value(type_ref.of_type, f, item, (link, index), errors)
+                if completed is _INVALID:
+                    return _INVALID
+                items.append(completed)
+            return items
+        if isinstance(type_ref, GraphQLScalarType):
+            return self._scalar(type_ref, f, value, link, errors)
+        if isinstance(type_ref, GraphQLEnumType):
+            if isinstance(value, str) and value in type_ref.values:
+                return value
+            return self._bad(
+                f, f'Enum "{type_ref.name}" cannot represent value: {_show(value)}', link, errors
+            )
+        if not isinstance(value, dict) or f.selection is None:
+            return self._bad(
+                f,
+                f'Expected a value of type "{type_ref}" but received: {_show(value)}',
+                link,
+                errors,
+            )
+        if isinstance(type_ref, GraphQLObjectType):
+            return self._object(f.selection, type_ref.name, value, link, errors)
+        if type_ref is not None and is_abstract_type(type_ref):
+            runtime = value.get("__typename")
+            runtime_type = self.schema.get_type(runtime) if isinstance(runtime, str) else None
+            if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
+                type_ref,
+                runtime_type,
+            ):
+                return self._bad(
+                    f,
+                    f'Abstract type "{type_ref}" must resolve to an Object type at runtime for field'
+                    f' "{f.parent_type}.{f.name}". Received: {_show(runtime)}.',
+                    link,
+                    errors,
+                )
+            return self._object(f.selection, runtime_type.name, value, link, errors)
+        return self._bad(f, f"Unexpected type for field {f.parent_type}.{f.name}.", link, errors)
+
+    def _scalar(
+        self,
+        type_ref: GraphQLScalarType,
+        f: Field,
+        value: Any,
+        link: PathLink,
+        errors: list[dict[str, Any]],
+    ) -> Any:
+        name = type_ref.name
+        if name == "ID":
+            if isinstance(value, str):
+                return value
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
+            return self._bad(f, f"ID cannot represent value: {_show(value)}", link, errors)
+        if name == "String":
+            if isinstance(value, str):
+                return value
+            return self._bad(f, f"String cannot represent value: {_show(value)}", link, errors)
+        if name == "Int":
+            if isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31:
+                return value
+            if isinstance(value, float) and value.is_integer() and -(2**31) <= value < 2**31:
+                return int(value)
+            return self._bad(
+                f, f"Int cannot represent non-integer value: {_show(value)}", link, errors
+            )
+        if name == "Float":
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return value
+            return self._bad(
+                f, f"Float cannot represent non numeric value: {_show(value)}", link, errors
+            )
+        if name == "Boolean":
+            if isinstance(value, bool):
+                return value
+            return self._bad(
+                f, f"Boolean cannot represent a non boolean value: {_show(value)}", link, errors
+            )
+        return value  # custom scalars pass through as the subgraph serialized them
+
+    def _bad(self, f: Field, message: str, link: PathLink, errors: list[dict[str, Any]]) -> Any:
+        errors.append({"message": message, "path": _path(link)})
+        return _INVALID
+
+
+def _show(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)

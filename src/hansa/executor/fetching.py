@@ -1,0 +1,263 @@
+"""Walk a query plan: run fetches (root and ``_entities``), merge their results into one tree.
+
+Independent fetches run concurrently; each ``Flatten`` collects the entities at its path (through
+lists), deduplicates their representations, sends one ``_entities`` call and merges item *i* of
+the answer back into every object that produced representation *i*. Subgraph errors are re-pathed
+to the client's response path. A failed fetch leaves its fields absent (null after completion)
+and adds one error; it never stops the rest of the plan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from hansa.planner.subgraph_selection import SubSelection
+from hansa.transport.http import SubgraphFetchError, SubgraphTransport
+
+Path = list[str | int]
+
+
+@dataclass
+class ExecutionState:
+    transport: SubgraphTransport
+    variables: dict[str, Any]
+    operation_name: str | None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def execute_plan(plan: QueryPlan, state: ExecutionState) -> None:
+    if plan.node is not None:
+        await _run(plan.node, state)
+
+
+async def _run(node: PlanNode, state: ExecutionState) -> None:
+    if isinstance(node, Fetch):
+        await _root_fetch(node, state)
+    elif isinstance(node, Flatten):
+        await _entity_fetch(node, state)
+    elif isinstance(node, Sequence):
+        for child in node.nodes:
+            await _run(child, state)
+    elif isinstance(node, Parallel):
+        await asyncio.gather(*(_run(child, state) for child in node.nodes))
+    elif isinstance(node, Condition):
+        branch = node.if_true if state.variables.get(node.variable) else node.if_false
+        if branch is not None:
+            await _run(branch, state)
+
+
+def _payload(fetch: Fetch, state: ExecutionState) -> dict[str, Any]:
+    variables = {n: state.variables[n] for n in fetch.variables if n in state.variables}
+    payload: dict[str, Any] = {"query": fetch.operation}
+    if variables:
+        payload["variables"] = variables
+    return payload
+
+
+async def _send(
+    fetch: Fetch, payload: dict[str, Any], state: ExecutionState
+) -> dict[str, Any] | None:
+    try:
+        return await state.transport.fetch(fetch.subgraph, payload, state.headers)
+    except SubgraphFetchError as error:
+        state.errors.append(
+            {
+                "message": error.message,
+                "extensions": {"code": error.code, "serviceName": error.subgraph},
+            }
+        )
+        return None
+
+
+def _subgraph_error(error: Any, subgraph: str, path: Path | None) -> dict[str, Any]:
+    if not isinstance(error, dict):
+        return {
+            "message": "Subgraph returned a malformed error.",
+            "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": subgraph},
+        }
+    result: dict[str, Any] = {"message": str(error.get("message", ""))}
+    if path is not None:
+        result["path"] = path
+    extensions = error.get("extensions")
+    extensions = dict(extensions) if isinstance(extensions, dict) else {}
+    extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
+    extensions["serviceName"] = subgraph
+    result["extensions"] = extensions
+    return result
+
+
+async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
+    response = await _send(fetch, _payload(fetch, state), state)
+    if response is None:
+        return
+    data = response.get("data")
+    if isinstance(data, dict):
+        merge(state.data, data)
+    for error in _errors(response):
+        path = error.get("path") if isinstance(error, dict) else None
+        state.errors.append(
+            _subgraph_error(error, fetch.subgraph, list(path) if isinstance(path, list) else None)
+        )
+
+
+def _errors(response: dict[str, Any]) -> list[Any]:
+    errors = response.get("errors")
+    return errors if isinstance(errors, list) else []
+
+
+async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
+    fetch = flatten.node
+    assert fetch.requires is not None
+    representations: list[Any] = []
+    owners: list[list[tuple[dict[str, Any], Path]]] = []
+    seen: dict[bytes, int] = {}
+    for obj, path in collect(state.data, flatten.path):
+        typename = obj.get("__typename")
+        shape = fetch.requires.fragments.get(typename) if isinstance(typename, str) else None
+        if shape is None:
+            continue
+        representation = project(obj, shape)
+        if representation is None:
+            continue
+        digest = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+        index = seen.get(digest)
+        if index is None:
+            index = seen[digest] = len(representations)
+            representations.append(representation)
+            owners.append([])
+        owners[index].append((obj, path))
+    if not representations:
+        return
+    payload = _payload(fetch, state)
+    payload.setdefault("variables", {})["representations"] = representations
+    response = await _send(fetch, payload, state)
+    if response is None:
+        return
+    data = response.get("data")
+    entities = data.get("_entities") if isinstance(data, dict) else None
+    if isinstance(entities, list) and len(entities) == len(representations):
+        for index, entity in enumerate(entities):
+            if isinstance(entity, dict):
+                for obj, _ in owners[index]:
+                    merge(obj, entity)
+    elif data is not None and not _errors(response):
+        state.errors.append(
+            {
+                "message": f"Subgraph '{fetch.subgraph}' returned {len(entities) if isinstance(entities, list) else 'no'}"
+                f" entities for {len(representations)} representations.",
+                "extensions": {
+                    "code": "SUBREQUEST_MALFORMED_RESPONSE",
+                    "serviceName": fetch.subgraph,
+                },
+            }
+        )
+    for error in _errors(response):
+        error_path = error.get("path") if isinstance(error, dict) else None
+        if (
+            isinstance(error_path, list)
+            and len(error_path) >= 2
+            and error_path[0] == "_entities"
+            and isinstance(error_path[1], int)
+            and 0 <= error_path[1] < len(owners)
+        ):
+            for _, owner_path in owners[error_path[1]]:
+                state.errors.append(
+                    _subgraph_error(error, fetch.subgraph, owner_path + error_path[2:])
+                )
+        else:
+            state.errors.append(_subgraph_error(error, fetch.subgraph, None))
+
+
+def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
+    """Objects at ``path`` ("@" = every list item), with their concrete response paths."""
+    found: list[tuple[dict[str, Any], Path]] = []
+
+    def walk(value: Any, depth: int, where: Path) -> None:
+        if value is None:
+            return
+        if depth == len(path):
+            if isinstance(value, dict):
+                found.append((value, where))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, depth, [*where, i])
+            return
+        step = path[depth]
+        if step == "@":
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, depth + 1, [*where, i])
+            return
+        if isinstance(value, dict):
+            walk(value.get(step), depth + 1, [*where, step])
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, depth, [*where, i])
+
+    walk(data, 0, [])
+    return found
+
+
+_MISSING = object()
+
+
+def project(obj: dict[str, Any], shape: SubSelection) -> dict[str, Any] | None:
+    """The representation of ``obj``: ``shape``'s fields read from the tree under their keys.
+
+    ``None`` when a field is missing entirely (the object never got its key), so that entity is
+    skipped rather than sent half-formed.
+    """
+    result: dict[str, Any] = {}
+    for f in shape.fields.values():
+        value = obj.get(f.key, _MISSING)
+        if value is _MISSING:
+            return None
+        if f.selection is not None and value is not None:
+            value = _project_value(value, f.selection)
+        result[f.name] = value
+    typename = obj.get("__typename")
+    for condition, sub in shape.fragments.items():
+        if condition == typename:
+            inner = project(obj, sub)
+            if inner is not None:
+                result.update(inner)
+    return result
+
+
+def _project_value(value: Any, shape: SubSelection) -> Any:
+    if isinstance(value, list):
+        return [_project_value(item, shape) for item in value]
+    if isinstance(value, dict):
+        return project(value, shape)
+    return value
+
+
+def merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Deep-merge ``source`` into ``target`` (objects by key, lists item by item)."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        else:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for i, value in enumerate(source):
+        existing = target[i]
+        if isinstance(existing, dict) and isinstance(value, dict):
+            merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        else:
+            target[i] = value

@@ -1,0 +1,27 @@
+"""Gateway settings, with the defaults a production gateway ships with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    # Subgraph name -> URL, replacing the URL in the supergraph (like Router's override_subgraph_url).
+    subgraph_urls: dict[str, str] = field(default_factory=dict)
+    # Seconds before a subgraph request fails with SUBREQUEST_HTTP_ERROR; per subgraph override.
+    subgraph_timeout: float = 30.0
+    subgraph_timeouts: dict[str, float] = field(default_factory=dict)
+    # Request limits.
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 100
+    # Caches (entries).
+    max_cached_documents: int = 1000
+    max_cached_plans: int = 1000
+    introspection: bool = True
+    # Honour the ``hansa-expose-query-plan: true`` header (adds the plan to ``extensions``).
+    expose_query_plan: bool = False
+    graphiql: bool = True
+    # Request headers forwarded to every subgraph (lower-case names); nothing is forwarded
+    # implicitly.
+    forward_headers: tuple[str, ...] = ()

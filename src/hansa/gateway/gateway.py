@@ -1,0 +1,225 @@
+"""The gateway pipeline: request → prepared operation → plan → fetches → completed response.
+
+Everything per operation (parse, validation, normalization, plan, subgraph operation text) is
+cached; per request only variables are coerced, fetches run, results merge and complete.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError, execute
+from graphql.execution.values import get_variable_values
+
+from hansa.executor.completion import Completer
+from hansa.executor.fetching import ExecutionState, execute_plan
+from hansa.gateway.config import GatewayConfig
+from hansa.operation.limits import selection_depth
+from hansa.operation.prepare import (
+    INTROSPECTION_FIELDS,
+    OperationCache,
+    OperationError,
+    PreparedOperation,
+    coded,
+)
+from hansa.planner.builder import PlanningError
+from hansa.planner.query_planner import QueryPlanner
+from hansa.supergraph import Supergraph, read_supergraph
+from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
+
+
+@dataclass
+class GatewayResponse:
+    status: int
+    body: dict[str, Any]
+
+
+def _label_active(label: str) -> bool:
+    """``percent(N)``: on for N% of requests."""
+    percent = float(label[len("percent(") : -1])
+    return random.random() * 100 < percent
+
+
+class Gateway:
+    """Executes client operations against one supergraph. Reuse it across requests."""
+
+    def __init__(self, supergraph: Supergraph | str, config: GatewayConfig | None = None) -> None:
+        self.config = config or GatewayConfig()
+        self.supergraph = (
+            supergraph if isinstance(supergraph, Supergraph) else read_supergraph(supergraph)
+        )
+        unknown = set(self.config.subgraph_urls) - set(self.supergraph.subgraphs)
+        if unknown:
+            raise ValueError(f"URL override for unknown subgraph(s): {', '.join(sorted(unknown))}")
+        self.operations = OperationCache(
+            self.supergraph.api_schema, max_documents=self.config.max_cached_documents
+        )
+        self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
+        self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)
+        self.transport = SubgraphTransport(
+            {
+                name: SubgraphEndpoint(
+                    name,
+                    self.config.subgraph_urls.get(name, info.url),
+                    self.config.subgraph_timeouts.get(name, self.config.subgraph_timeout),
+                )
+                for name, info in self.supergraph.subgraphs.items()
+            }
+        )
+        self._depths: dict[tuple[str, tuple[bool, ...]], int] = {}
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    def _labels(self) -> frozenset[str]:
+        if not self.supergraph.override_labels:
+            return frozenset()
+        return frozenset(label for label in self.supergraph.override_labels if _label_active(label))
+
+    def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
+        if not query or not query.strip():
+            raise OperationError(
+                [
+                    coded(
+                        "GraphQL operations must contain a non-empty `query`.",
+                        "GRAPHQL_PARSE_FAILED",
+                    )
+                ]
+            )
+        return self.operations.get(query, operation_name)
+
+    def coerce_variables(
+        self, prepared: PreparedOperation, variables: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        result = get_variable_values(
+            self.supergraph.api_schema,
+            prepared.operation.variable_definitions or (),
+            dict(variables or {}),
+            max_errors=50,
+        )
+        if isinstance(result, list):
+            raise OperationError([_bad_input(error) for error in result])
+        return dict(result.coerced)
+
+    async def execute(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        allowed_kinds: tuple[str, ...] = ("query", "mutation"),
+        include_plan: bool = False,
+    ) -> GatewayResponse:
+        """Run one operation; request errors come back as a 4xx ``GatewayResponse``."""
+        try:
+            prepared = self.prepare(query, operation_name)
+            if prepared.kind not in allowed_kinds:
+                if prepared.kind == "subscription":
+                    raise OperationError(
+                        [
+                            coded(
+                                "Subscriptions are not supported over this transport.",
+                                "SUBSCRIPTION_NOT_SUPPORTED",
+                            )
+                        ]
+                    )
+                raise OperationError(
+                    [
+                        coded(
+                            f"Can only perform a {prepared.kind} operation from a POST request.",
+                            "METHOD_NOT_ALLOWED",
+                        )
+                    ],
+                    status=405,
+                )
+            coerced = self.coerce_variables(prepared, variables)
+            assignment = prepared.assignment(coerced)
+            selection = prepared.normalized(assignment)
+            self._check_depth(prepared, assignment, selection)
+            root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
+            introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
+            if introspected and not self.config.introspection:
+                raise OperationError(
+                    [coded("Introspection has been disabled.", "INTROSPECTION_DISABLED")]
+                )
+            plan = self.planner.plan(prepared, assignment, self._labels())
+        except OperationError as error:
+            return GatewayResponse(error.status, {"errors": error.errors})
+        except PlanningError as error:
+            return GatewayResponse(
+                400,
+                {
+                    "errors": [
+                        coded(f"Cannot plan this operation: {error}", "QUERY_PLANNING_FAILED")
+                    ]
+                },
+            )
+
+        forwarded = {
+            name: value
+            for name, value in (headers or {}).items()
+            if name in self.config.forward_headers
+        }
+        state = ExecutionState(self.transport, coerced, prepared.name, forwarded)
+        if introspected:
+            self._introspect(prepared, coerced, state)
+        await execute_plan(plan, state)
+        errors = list(state.errors)
+        data = self.completer.complete(
+            selection, prepared.root_type, state.data, errors, introspected
+        )
+        body: dict[str, Any] = {}
+        if errors:
+            body["errors"] = errors
+        body["data"] = data
+        if include_plan:
+            body["extensions"] = {"queryPlan": plan.pretty()}
+        return GatewayResponse(200, body)
+
+    def _check_depth(
+        self, prepared: PreparedOperation, assignment: tuple[bool, ...], selection: Any
+    ) -> None:
+        key = (prepared.key, assignment)
+        depth = self._depths.get(key)
+        if depth is None:
+            depth = self._depths[key] = selection_depth(selection)
+        if depth > self.config.max_depth:
+            raise OperationError(
+                [
+                    coded(
+                        f"Maximum depth limit exceeded ({depth} > {self.config.max_depth}).",
+                        "MAX_DEPTH_LIMIT",
+                    )
+                ]
+            )
+
+    def _introspect(
+        self, prepared: PreparedOperation, variables: dict[str, Any], state: ExecutionState
+    ) -> None:
+        document = prepared.introspection_document
+        assert document is not None
+        result = execute(
+            self.supergraph.api_schema,
+            document,
+            variable_values=variables,
+            operation_name=prepared.name,
+        )
+        assert isinstance(result, ExecutionResult)
+        if result.data:
+            state.data.update(result.data)
+        for error in result.errors or ():
+            state.errors.append(dict(error.formatted))
+
+
+def _bad_input(error: GraphQLError) -> dict[str, Any]:
+    formatted: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
+    formatted["extensions"] = {"code": "BAD_USER_INPUT"}
+    return formatted

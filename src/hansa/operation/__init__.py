@@ -1,0 +1,1 @@
+"""Operations: parse, validate and normalize client documents, cached per document text."""

@@ -1,0 +1,333 @@
+"""From request text to a prepared, validated operation: parse, validate, pick the operation.
+
+``OperationCache`` keeps the expensive steps (parse + validation) per distinct document text in
+a bounded LRU. A ``PreparedOperation`` then normalizes itself lazily once per assignment of the
+boolean variables that drive ``@skip``/``@include``, which is the only way variable values
+reach planning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    parse,
+    validate,
+)
+from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef
+
+from hansa.operation.normalized import Field, Selection
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
+
+class OperationError(Exception):
+    """A request that cannot run, with the code clients see (Apollo Router's codes)."""
+
+    def __init__(self, errors: list[dict[str, Any]], status: int = 400) -> None:
+        super().__init__(errors[0]["message"] if errors else "operation error")
+        self.errors = errors
+        self.status = status
+
+
+def _error(error: GraphQLError, code: str) -> dict[str, Any]:
+    formatted: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
+    formatted["extensions"] = {"code": code}
+    return formatted
+
+
+def coded(message: str, code: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code}}
+
+
+@dataclass(eq=False)
+class PreparedOperation:
+    """One operation of a validated document, with per-condition normalizations cached."""
+
+    schema: GraphQLSchema
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    kind: str  # "query", "mutation", "subscription"
+    root_type: str
+    condition_variables: tuple[str, ...]
+    key: str  # stable hash of document + operation name, for plan caches
+    _normalized: dict[tuple[bool, ...], Selection] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str | None:
+        return self.operation.name.value if self.operation.name else None
+
+    @cached_property
+    def introspection_document(self) -> DocumentNode | None:
+        """The operation reduced to its root ``__schema``/``__type`` fields, if it has any."""
+        filtered = _root_introspection(self.operation.selection_set, self.fragments)
+        if filtered is None:
+            return None
+        operation = OperationDefinitionNode(
+            operation=self.operation.operation,
+            name=self.operation.name,
+            variable_definitions=self.operation.variable_definitions,
+            directives=self.operation.directives,
+            selection_set=filtered,
+        )
+        return DocumentNode(definitions=(operation, *self.fragments.values()))
+
+    def assignment(self, variables: dict[str, Any]) -> tuple[bool, ...]:
+        return tuple(bool(variables.get(name)) for name in self.condition_variables)
+
+    def normalized(self, assignment: tuple[bool, ...]) -> Selection:
+        cached = self._normalized.get(assignment)
+        if cached is None:
+            values = dict(zip(self.condition_variables, assignment, strict=True))
+            cached = _Normalizer(self.schema, self.fragments, values).selection(
+                self.root_type, self.operation.selection_set
+            )
+            self._normalized[assignment] = cached
+        return cached
+
+
+def _root_introspection(
+    node: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> SelectionSetNode | None:
+    kept: list[Any] = []
+    for item in node.selections:
+        if isinstance(item, FieldNode):
+            if item.name.value in INTROSPECTION_FIELDS:
+                kept.append(item)
+            continue
+        if isinstance(item, FragmentSpreadNode):
+            fragment = fragments[item.name.value]
+            inner = _root_introspection(fragment.selection_set, fragments)
+            if inner is not None:
+                kept.append(
+                    InlineFragmentNode(
+                        type_condition=fragment.type_condition,
+                        directives=item.directives,
+                        selection_set=inner,
+                    )
+                )
+            continue
+        assert isinstance(item, InlineFragmentNode)
+        inner = _root_introspection(item.selection_set, fragments)
+        if inner is not None:
+            kept.append(
+                InlineFragmentNode(
+                    type_condition=item.type_condition,
+                    directives=item.directives,
+                    selection_set=inner,
+                )
+            )
+    return SelectionSetNode(selections=tuple(kept)) if kept else None
+
+
+def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
+    names: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, FieldNode | InlineFragmentNode | FragmentSpreadNode):
+            for directive in node.directives or ():
+                if directive.name.value in ("skip", "include"):
+                    for arg in directive.arguments or ():
+                        if (
+                            isinstance(arg.value, VariableNode)
+                            and arg.value.name.value not in names
+                        ):
+                            names.append(arg.value.name.value)
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            for child in selection_set.selections:
+                visit(child)
+
+    for definition in document.definitions:
+        visit(definition)
+    return tuple(names)
+
+
+def _included(directives: Any, values: dict[str, bool]) -> bool:
+    for directive in directives or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        if _directive_value(directive, values) == (name == "skip"):
+            return False
+    return True
+
+
+def _directive_value(directive: DirectiveNode, values: dict[str, bool]) -> bool:
+    for arg in directive.arguments or ():
+        if arg.name.value == "if":
+            value = arg.value
+            if isinstance(value, VariableNode):
+                return values.get(value.name.value, False)
+            return bool(getattr(value, "value", False))
+    return False
+
+
+class _Normalizer:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        values: dict[str, bool],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.values = values
+
+    def selection(self, type_name: str, node: SelectionSetNode) -> Selection:
+        result = Selection(type_name)
+        self._add(result, type_name, node)
+        return result
+
+    def _add(self, target: Selection, type_name: str, node: SelectionSetNode) -> None:
+        for item in node.selections:
+            if not _included(item.directives, self.values):
+                continue
+            if isinstance(item, FieldNode):
+                target.fields.append(self._field(type_name, item))
+                continue
+            if isinstance(item, InlineFragmentNode):
+                condition = item.type_condition.name.value if item.type_condition else type_name
+                selection_set = item.selection_set
+            else:
+                assert isinstance(item, FragmentSpreadNode)
+                fragment = self.fragments[item.name.value]
+                condition = fragment.type_condition.name.value
+                selection_set = fragment.selection_set
+            if condition == type_name:
+                self._add(target, type_name, selection_set)
+            else:
+                target.fragments.append((condition, self.selection(condition, selection_set)))
+
+    def _field(self, parent: str, node: FieldNode) -> Field:
+        name = node.name.value
+        key = node.alias.value if node.alias else name
+        if name == "__typename":
+            return Field(key, name, (), parent, "String", None, None)
+        parent_type: Any = self.schema.get_type(parent)
+        if name == "__type":
+            definition: Any = TypeMetaFieldDef
+        elif name == "__schema":
+            definition = SchemaMetaFieldDef
+        else:
+            definition = parent_type.fields[name]
+        named = get_named_type(definition.type)
+        sub = self.selection(named.name, node.selection_set) if node.selection_set else None
+        return Field(
+            key, name, tuple(node.arguments or ()), parent, named.name, definition.type, sub
+        )
+
+
+class OperationCache:
+    """Parse + validate once per document text; bounded LRU."""
+
+    def __init__(self, schema: GraphQLSchema, *, max_documents: int = 1000) -> None:
+        self.schema = schema
+        self.max_documents = max_documents
+        self._documents: OrderedDict[str, DocumentNode | OperationError] = OrderedDict()
+        self._operations: dict[tuple[str, str | None], PreparedOperation] = {}
+
+    def _document(self, text: str) -> DocumentNode:
+        cached = self._documents.get(text)
+        if cached is None:
+            cached = self._parse_and_validate(text)
+            self._documents[text] = cached
+            if len(self._documents) > self.max_documents:
+                evicted, _ = self._documents.popitem(last=False)
+                for key in [k for k in self._operations if k[0] == evicted]:
+                    del self._operations[key]
+        else:
+            self._documents.move_to_end(text)
+        if isinstance(cached, OperationError):
+            raise cached
+        return cached
+
+    def _parse_and_validate(self, text: str) -> DocumentNode | OperationError:
+        try:
+            document = parse(text)
+        except GraphQLError as error:
+            return OperationError([_error(error, "GRAPHQL_PARSE_FAILED")])
+        errors = validate(self.schema, document)
+        if errors:
+            return OperationError([_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
+        return document
+
+    def get(self, text: str, operation_name: str | None) -> PreparedOperation:
+        """The prepared operation, or ``OperationError`` with the client-facing errors."""
+        document = self._document(text)
+        cache_key = (text, operation_name)
+        prepared = self._operations.get(cache_key)
+        if prepared is None:
+            prepared = self._prepare(text, document, operation_name)
+            self._operations[cache_key] = prepared
+        return prepared
+
+    def _prepare(
+        self, text: str, document: DocumentNode, operation_name: str | None
+    ) -> PreparedOperation:
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if operation_name is None:
+            if len(operations) != 1:
+                raise OperationError(
+                    [
+                        coded(
+                            "Must provide operation name if query contains multiple operations.",
+                            "GRAPHQL_VALIDATION_FAILED",
+                        )
+                    ]
+                )
+            operation = operations[0]
+        else:
+            found = [o for o in operations if o.name and o.name.value == operation_name]
+            if not found:
+                raise OperationError(
+                    [coded(f'Unknown operation named "{operation_name}".', "OPERATION_NOT_FOUND")]
+                )
+            operation = found[0]
+        kind = operation.operation.value
+        root = self.schema.get_root_type(OperationType(kind))
+        if root is None:
+            raise OperationError(
+                [
+                    coded(
+                        f"The schema does not support {kind} operations.",
+                        "GRAPHQL_VALIDATION_FAILED",
+                    )
+                ]
+            )
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        digest = hashlib.sha256(f"{operation_name}\0{text}".encode()).hexdigest()
+        return PreparedOperation(
+            schema=self.schema,
+            document=document,
+            operation=operation,
+            fragments=fragments,
+            kind=kind,
+            root_type=root.name,
+            condition_variables=_condition_variables(document),
+            key=digest,
+        )

@@ -1,0 +1,1 @@
+"""The query planner: pure functions from a normalized operation to a printable plan."""

@@ -1,0 +1,451 @@
+"""Build fetch groups for a normalized operation: where each field is resolved, and in what order.
+
+Pure: reads the ``Supergraph`` model and the normalized ``Selection``, does no I/O.
+
+The walk goes down the client's selection with a current fetch group (one subgraph, one merge
+path). A field the group's subgraph resolves (or was promised by ``@provides`` on this path) goes
+into that group. Any other field of an entity jumps: a child group on another subgraph is entered
+through one of its resolvable keys, whose fields, plus any ``@requires`` of the field, are first
+planned from where we stand (possibly through further groups: chains, cycles). The child depends on
+every group that contributed to its representations. Fields of value types that the subgraph cannot
+resolve come back as a remainder and are re-planned one level up, through another subgraph that
+can serve the same field (shareable root fields, shareable value types under an entity).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLList,
+    GraphQLNonNull,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+)
+
+from hansa.operation.normalized import Field, Selection
+from hansa.planner.subgraph_selection import SubSelection, arguments_text
+from hansa.supergraph.model import Supergraph
+
+
+class PlanningError(Exception):
+    """The operation cannot be planned against this supergraph (a composition gap)."""
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    id: int
+    subgraph: str
+    merge_path: tuple[str, ...]
+    entity: bool
+    selection: SubSelection = field(default_factory=SubSelection)
+    requires: SubSelection | None = None
+    depends_on: set[int] = field(default_factory=set)
+    order: int = 0  # mutation order for root groups
+
+
+def list_depth(type_ref: Any) -> int:
+    depth = 0
+    while type_ref is not None:
+        if isinstance(type_ref, GraphQLList):
+            depth += 1
+        if isinstance(type_ref, GraphQLNonNull | GraphQLList):
+            type_ref = type_ref.of_type
+        else:
+            break
+    return depth
+
+
+def _internal_alias(f: Field) -> str:
+    if not f.arguments:
+        return f"_h_{f.name}"
+    digest = hashlib.sha1(arguments_text(f.arguments).encode()).hexdigest()[:8]
+    return f"_h_{f.name}_{digest}"
+
+
+class GroupBuilder:
+    """One planning run. ``build`` returns the fetch groups, roots first."""
+
+    def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
+        self.sg = supergraph
+        self.labels = labels
+        self.groups: list[FetchGroup] = []
+        self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
+        self._trackers: list[set[int]] = []
+        self._active: set[tuple[int, str, tuple[str, ...], str]] = set()
+        self._fieldsets: dict[tuple[str, int], Selection] = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def applies(self, concrete: str, condition: str) -> bool:
+        return self.sg.implements(concrete, condition)
+
+    def _new_group(self, subgraph: str, merge_path: tuple[str, ...], entity: bool) -> FetchGroup:
+        group = FetchGroup(len(self.groups), subgraph, merge_path, entity)
+        if entity:
+            group.requires = SubSelection()
+        self.groups.append(group)
+        return group
+
+    def _touch(self, group: FetchGroup) -> None:
+        if self._trackers:
+            self._trackers[-1].add(group.id)
+
+    @contextmanager
+    def _tracking(self) -> Any:
+        touched: set[int] = set()
+        self._trackers.append(touched)
+        try:
+            yield touched
+        finally:
+            self._trackers.pop()
+            if self._trackers:
+                self._trackers[-1].update(touched)
+
+    def fieldset(self, type_name: str, node: SelectionSetNode) -> Selection:
+        """A field set (key, requires, provides) as a normalized selection on ``type_name``."""
+        cache_key = (type_name, id(node))
+        cached = self._fieldsets.get(cache_key)
+        if cached is None:
+            cached = self._fieldset(type_name, node)
+            self._fieldsets[cache_key] = cached
+        return cached
+
+    def _fieldset(self, type_name: str, node: SelectionSetNode) -> Selection:
+        result = Selection(type_name)
+        schema_type: Any = self.sg.schema.get_type(type_name)
+        for item in node.selections:
+            if isinstance(item, FieldNode):
+                name = item.name.value
+                if name == "__typename":
+                    result.fields.append(Field(name, name, (), type_name, "String", None, None))
+                    continue
+                definition = schema_type.fields.get(name)
+                if definition is None:
+                    raise PlanningError(f"field set selects unknown field {type_name}.{name}")
+                named = get_named_type(definition.type).name
+                sub = self._fieldset(named, item.selection_set) if item.selection_set else None
+                key = item.alias.value if item.alias else name
+                result.fields.append(
+                    Field(
+                        key,
+                        name,
+                        tuple(item.arguments or ()),
+                        type_name,
+                        named,
+                        definition.type,
+                        sub,
+                    )
+                )
+            elif isinstance(item, InlineFragmentNode):
+                condition = item.type_condition.name.value if item.type_condition else type_name
+                inner = self._fieldset(condition, item.selection_set)
+                if condition == type_name:
+                    result.fields.extend(inner.fields)
+                    result.fragments.extend(inner.fragments)
+                else:
+                    result.fragments.append((condition, inner))
+        return result
+
+    def _provided_map(self, provided: Selection | None, concrete: str) -> dict[str, Field] | None:
+        if provided is None:
+            return None
+        return {f.name: f for f in provided.fields_for(concrete, self.applies)}
+
+    def is_local(
+        self, subgraph: str, type_name: str, f: Field, provided: dict[str, Field] | None
+    ) -> bool:
+        if f.name == "__typename":
+            return True
+        if provided is not None and f.name in provided:
+            return True
+        if not f.arguments and f.name in self.sg.key_field_names(type_name, subgraph):
+            return True
+        join = self.sg.field_join(type_name, f.name, subgraph)
+        if join is None or join.external or join.requires is not None:
+            return False
+        return subgraph in self.sg.resolvers_of(type_name, f.name, self.labels)
+
+    def _covers(self, subgraph: str, type_name: str, selection: Selection) -> bool:
+        """Whether ``subgraph`` resolves the whole selection by itself (key choice)."""
+        for f in selection.fields_for(type_name, self.applies):
+            if not self.is_local(subgraph, type_name, f, None):
+                return False
+            if (
+                f.selection is not None
+                and not self.sg.is_abstract(f.type_name)
+                and not self._covers(subgraph, f.type_name, f.selection)
+            ):
+                return False
+        return True
+
+    def _local_score(self, subgraph: str, type_name: str, f: Field) -> int:
+        """How much of ``f``'s selection ``subgraph`` can serve by itself (for choosing)."""
+        if f.selection is None or self.sg.is_abstract(f.type_name):
+            return 0
+        return sum(
+            1
+            for sub in f.selection.fields_for(f.type_name, self.applies)
+            if self.is_local(subgraph, f.type_name, sub, None)
+        )
+
+    # -- the walk -----------------------------------------------------------------------------
+
+    def plan_position(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        type_name: str,
+        selection: Selection,
+        path: tuple[str, ...],
+        provided: Selection | None,
+    ) -> Selection | None:
+        """Plan ``selection`` at a position of static type ``type_name``; returns what is left."""
+        if not self.sg.is_abstract(type_name):
+            fields = selection.fields_for(type_name, self.applies)
+            left = self.plan_fields(
+                group, sub, type_name, fields, path, self._provided_map(provided, type_name)
+            )
+            return Selection(type_name, left) if left else None
+        sub.add_typename()
+        leftovers: list[tuple[str, Selection]] = []
+        for concrete in self.sg.possible_types_in(type_name, group.subgraph):
+            fields = selection.fields_for(concrete, self.applies)
+            if not fields:
+                continue
+            left = self.plan_fields(
+                group,
+                sub.fragment(concrete),
+                concrete,
+                fields,
+                path,
+                self._provided_map(provided, concrete),
+            )
+            if left:
+                leftovers.append((concrete, Selection(concrete, left)))
+        return Selection(type_name, [], leftovers) if leftovers else None
+
+    def plan_fields(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        type_name: str,
+        fields: list[Field],
+        path: tuple[str, ...],
+        provided: dict[str, Field] | None,
+    ) -> list[Field]:
+        left: list[Field] = []
+        for f in fields:
+            if f.name == "__typename":
+                continue  # answered from the runtime type during completion
+            if self.is_local(group.subgraph, type_name, f, provided):
+                rest = self.plan_local(group, sub, type_name, f, path, provided)
+                if rest is not None:
+                    rest = self.plan_remote(
+                        group, sub, type_name, rest, path, fields, provided, {group.subgraph}
+                    )
+            else:
+                rest = self.plan_remote(group, sub, type_name, f, path, fields, provided, set())
+            if rest is not None:
+                left.append(rest)
+        return left
+
+    def plan_local(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        type_name: str,
+        f: Field,
+        path: tuple[str, ...],
+        provided: dict[str, Field] | None,
+    ) -> Field | None:
+        """Put ``f`` in ``group``; returns the part of its subtree this subgraph cannot serve."""
+        self._touch(group)
+        placed = sub.add_field(f.response_key, f.name, f.arguments, leaf=f.selection is None)
+        if f.selection is None:
+            return None
+        assert placed.selection is not None
+        child_path = path + (f.response_key,) + ("@",) * list_depth(f.type_ref)
+        child_provided: Selection | None = None
+        if provided is not None and f.name in provided:
+            child_provided = provided[f.name].selection
+        join = self.sg.field_join(type_name, f.name, group.subgraph)
+        if join is not None and join.provides is not None:
+            provides = self.fieldset(f.type_name, join.provides)
+            child_provided = (
+                provides
+                if child_provided is None
+                else Selection(
+                    f.type_name, [], [(f.type_name, child_provided), (f.type_name, provides)]
+                )
+            )
+        left = self.plan_position(
+            group, placed.selection, f.type_name, f.selection, child_path, child_provided
+        )
+        return f.with_selection(left) if left is not None else None
+
+    def _candidates(
+        self, group: FetchGroup, type_name: str, f: Field, path: tuple[str, ...], exclude: set[str]
+    ) -> list[str]:
+        found = [
+            s for s in self.sg.resolvers_of(type_name, f.name, self.labels) if s not in exclude
+        ]
+        if group.subgraph in found:
+            join = self.sg.field_join(type_name, f.name, group.subgraph)
+            if join is None or join.requires is None:
+                found.remove(group.subgraph)
+
+        def rank(subgraph: str) -> tuple[int, int, int]:
+            existing = (group.id, subgraph, path) in self._children
+            keys = [k for k in self.sg.keys(type_name, subgraph) if k.resolvable]
+            direct = any(
+                self._covers(group.subgraph, type_name, self.fieldset(type_name, k.selection))
+                for k in keys
+            )
+            return (
+                0 if existing else 1,
+                0 if direct else 1,
+                -self._local_score(subgraph, type_name, f),
+            )
+
+        return sorted(found, key=rank)
+
+    def plan_remote(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        type_name: str,
+        f: Field,
+        path: tuple[str, ...],
+        siblings: list[Field],
+        provided: dict[str, Field] | None,
+        exclude: set[str],
+    ) -> Field | None:
+        """Resolve ``f`` through another subgraph, entering it by key; None when done."""
+        if not self.sg.is_entity(type_name):
+            return f
+        for target in self._candidates(group, type_name, f, path, exclude):
+            join = self.sg.field_join(type_name, f.name, target)
+            requires = join.requires if join is not None else None
+            child = self.entity_child(
+                group, sub, type_name, target, path, siblings, provided, requires
+            )
+            if child is None:
+                continue
+            rest = self.plan_local(
+                child, child.selection.fragment(type_name), type_name, f, path, None
+            )
+            if rest is not None:
+                return self.plan_remote(
+                    group, sub, type_name, rest, path, siblings, provided, exclude | {target}
+                )
+            return None
+        return f
+
+    def entity_child(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        type_name: str,
+        target: str,
+        path: tuple[str, ...],
+        siblings: list[Field],
+        provided: dict[str, Field] | None,
+        requires: SelectionSetNode | None,
+    ) -> FetchGroup | None:
+        """The group fetching ``type_name`` entities at ``path`` from ``target``, with their
+        representations (key + requirements) planned from ``group``."""
+        keys = [k for k in self.sg.keys(type_name, target) if k.resolvable]
+        if not keys:
+            return None
+        guard = (group.id, type_name, path, target)
+        if guard in self._active:
+            return None
+        direct = [
+            k
+            for k in keys
+            if self._covers(group.subgraph, type_name, self.fieldset(type_name, k.selection))
+        ]
+        key = (direct or keys)[0]
+        needed = Selection(type_name, [], [(type_name, self.fieldset(type_name, key.selection))])
+        if requires is not None:
+            needed.fragments.append((type_name, self.fieldset(type_name, requires)))
+        keyed = self._assign_keys(needed, type_name, siblings)
+        self._active.add(guard)
+        try:
+            with self._tracking() as touched:
+                left = self.plan_fields(group, sub, type_name, keyed.fields, path, provided)
+        finally:
+            self._active.discard(guard)
+        if left:
+            return None
+        sub.add_typename()
+        child_key = (group.id, target, path)
+        child = self._children.get(child_key)
+        if child is None:
+            child = self._new_group(target, path, entity=True)
+            self._children[child_key] = child
+        child.depends_on.add(group.id)
+        child.depends_on.update(t for t in touched if t != child.id)
+        assert child.requires is not None
+        representation = child.requires.fragment(type_name)
+        representation.add_typename()
+        _project(keyed.fields, representation)
+        return child
+
+    def _assign_keys(self, needed: Selection, type_name: str, client: list[Field]) -> Selection:
+        """Response keys for fields the planner needs: the plain name unless the client uses
+        that key for something else, and an internal alias for fields with arguments."""
+        by_key = {f.response_key: f for f in client}
+        result: list[Field] = []
+        for f in needed.fields_for(type_name, self.applies):
+            if f.name == "__typename":
+                continue
+            mine = by_key.get(f.name)
+            same = (
+                mine is not None
+                and mine.name == f.name
+                and arguments_text(mine.arguments) == arguments_text(f.arguments)
+            )
+            plain = same or (mine is None and not f.arguments)
+            key = f.name if plain else _internal_alias(f)
+            sub: Selection | None = None
+            if f.selection is not None:
+                nested_client: list[Field] = []
+                if same and mine is not None and mine.selection is not None:
+                    nested_client = mine.selection.fields_for(f.type_name, self.applies)
+                if self.sg.is_abstract(f.type_name):
+                    sub = Selection(
+                        f.type_name,
+                        [],
+                        [
+                            (c, self._assign_keys(f.selection, c, []))
+                            for c in self.sg.possible_types(f.type_name)
+                            if f.selection.fields_for(c, self.applies)
+                        ],
+                    )
+                else:
+                    sub = self._assign_keys(f.selection, f.type_name, nested_client)
+            result.append(
+                Field(key, f.name, f.arguments, f.parent_type, f.type_name, f.type_ref, sub)
+            )
+        return Selection(type_name, result)
+
+
+def _project(fields: list[Field], into: SubSelection) -> None:
+    """Record how a representation reads the response tree: tree key → representation field."""
+    for f in fields:
+        placed = into.add_field(f.response_key, f.name, (), leaf=f.selection is None)
+        if f.selection is None:
+            continue
+        assert placed.selection is not None
+        _project(f.selection.fields, placed.selection)
+        for condition, sub in f.selection.fragments:
+            fragment = placed.selection.fragment(condition)
+            fragment.add_typename()
+            _project(sub.fields, fragment)

@@ -1,0 +1,270 @@
+"""Plan a prepared operation: root fields to subgraphs, fetch groups to a plan tree.
+
+``QueryPlanner.plan`` is cached per (operation, ``@skip``/``@include`` assignment, active
+override labels): the only inputs besides the document that can change a plan. Each assignment
+gets a fully specialized plan; ``full_plan`` shows them all under ``Condition`` nodes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+
+from graphql import print_ast
+
+from hansa.operation.normalized import Field, Selection
+from hansa.operation.prepare import INTROSPECTION_FIELDS, PreparedOperation
+from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
+from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from hansa.supergraph.model import Supergraph
+
+MAX_CONDITION_BRANCHES = 64
+
+
+def _root_fields(selection: Selection, root_type: str, builder: GroupBuilder) -> list[Field]:
+    return [
+        f
+        for f in selection.fields_for(root_type, builder.applies)
+        if f.name not in INTROSPECTION_FIELDS and f.name != "__typename"
+    ]
+
+
+def _count_groups(
+    supergraph: Supergraph, labels: frozenset[str], root: str, f: Field, subgraph: str
+) -> int:
+    """Dry run: how many fetches resolving ``f`` from ``subgraph`` takes (for shareable roots)."""
+    trial = GroupBuilder(supergraph, labels)
+    group = trial._new_group(subgraph, (), entity=False)
+    left = trial.plan_fields(group, group.selection, root, [f], (), None)
+    return len(trial.groups) + (100 if left else 0)
+
+
+def build_groups(
+    supergraph: Supergraph, labels: frozenset[str], kind: str, root_type: str, selection: Selection
+) -> list[FetchGroup]:
+    builder = GroupBuilder(supergraph, labels)
+    roots: dict[str, FetchGroup] = {}
+    ordered: list[FetchGroup] = []
+    for f in _root_fields(selection, root_type, builder):
+        pending: Field | None = f
+        tried: set[str] = set()
+        while pending is not None:
+            candidates = [
+                s for s in supergraph.resolvers_of(root_type, f.name, labels) if s not in tried
+            ]
+            if not candidates:
+                raise PlanningError(f"no subgraph can resolve {root_type}.{f.name}")
+            if kind == "mutation":
+                last = ordered[-1].subgraph if ordered else None
+                subgraph = last if last in candidates else candidates[0]
+                if last == subgraph:
+                    group = ordered[-1]
+                else:
+                    group = builder._new_group(subgraph, (), entity=False)
+                    group.order = len(ordered)
+                    ordered.append(group)
+            else:
+                in_use = [s for s in candidates if s in roots]
+                if in_use:
+                    subgraph = in_use[0]
+                elif len(candidates) == 1:
+                    subgraph = candidates[0]
+                else:
+                    subgraph = min(
+                        candidates,
+                        key=lambda s: _count_groups(supergraph, labels, root_type, pending or f, s),
+                    )
+                group = roots.get(subgraph) or builder._new_group(subgraph, (), entity=False)
+                roots[subgraph] = group
+            tried.add(subgraph)
+            left = builder.plan_fields(group, group.selection, root_type, [pending], (), None)
+            pending = left[0] if left else None
+    return builder.groups
+
+
+def _prune(groups: list[FetchGroup]) -> list[FetchGroup]:
+    """Drop groups that ended up with nothing to fetch, re-pointing their dependents."""
+    by_id = {g.id: g for g in groups}
+    empty = {g.id for g in groups if g.selection.is_empty()}
+    for g in groups:
+        deps = set(g.depends_on)
+        while deps & empty:
+            for e in deps & empty:
+                deps.discard(e)
+                deps.update(by_id[e].depends_on)
+        g.depends_on = deps - {g.id}
+    return [g for g in groups if g.id not in empty]
+
+
+class _Emitter:
+    """Turns fetch groups into ``Fetch`` nodes with their operation text, built once."""
+
+    def __init__(self, prepared: PreparedOperation) -> None:
+        self.prepared = prepared
+        self.variable_types = {
+            d.variable.name.value: print_ast(d.type)
+            for d in prepared.operation.variable_definitions or ()
+        }
+        self.counter = itertools.count()
+
+    def fetch(self, group: FetchGroup) -> Fetch:
+        used = list(dict.fromkeys(group.selection.variables()))
+        declared = [
+            f"${name}:{self.variable_types[name]}" for name in used if name in self.variable_types
+        ]
+        kind = "mutation" if self.prepared.kind == "mutation" and not group.entity else "query"
+        name = ""
+        if self.prepared.name:
+            name = f"{self.prepared.name}__{_safe(group.subgraph)}__{next(self.counter)}"
+        if group.entity:
+            declared.insert(0, "$representations:[_Any!]!")
+            body = "{_entities(representations:$representations)" + group.selection.compact() + "}"
+        else:
+            body = group.selection.compact()
+        head = kind + (" " + name if name else "")
+        if declared:
+            head += "(" + ",".join(declared) + ")"
+        return Fetch(
+            id=group.id,
+            subgraph=group.subgraph,
+            operation=head + body,
+            selection=group.selection,
+            variables=tuple(n for n in used if n in self.variable_types),
+            requires=group.requires,
+            operation_kind=kind,
+        )
+
+    def node(self, group: FetchGroup) -> PlanNode:
+        fetch = self.fetch(group)
+        return Flatten(group.merge_path, fetch) if group.entity else fetch
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+
+
+def _wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanNode | None:
+    if not nodes:
+        return None
+    if len(nodes) == 1:
+        return nodes[0]
+    return kind(tuple(nodes))
+
+
+def _tree(groups: list[FetchGroup], emitter: _Emitter, serial_roots: bool) -> PlanNode | None:
+    """Nest dependents under the group they wait for; fall back to levels when a group waits
+    for several."""
+    children: dict[int, list[FetchGroup]] = {g.id: [] for g in groups}
+    roots = [g for g in groups if not g.depends_on]
+    if all(len(g.depends_on) <= 1 for g in groups):
+        for g in groups:
+            for dep in g.depends_on:
+                children[dep].append(g)
+
+        def subtree(g: FetchGroup) -> PlanNode:
+            below = _wrap(Parallel, [subtree(c) for c in children[g.id]])
+            return emitter.node(g) if below is None else Sequence((emitter.node(g), below))
+
+        parts = [subtree(g) for g in roots]
+        return _wrap(Sequence if serial_roots else Parallel, parts)
+
+    if serial_roots and len(roots) > 1:
+        # Mutations: each root field's subtree completes before the next root starts.
+        owner = _root_owner(groups)
+        return _wrap(
+            Sequence,
+            [
+                node
+                for r in roots
+                if (node := _levels([g for g in groups if owner[g.id] == r.id], emitter))
+                is not None
+            ],
+        )
+    return _levels(groups, emitter)
+
+
+def _root_owner(groups: list[FetchGroup]) -> dict[int, int]:
+    by_id = {g.id: g for g in groups}
+    owner: dict[int, int] = {}
+
+    def find(g: FetchGroup) -> int:
+        if g.id not in owner:
+            owner[g.id] = g.id if not g.depends_on else max(find(by_id[d]) for d in g.depends_on)
+        return owner[g.id]
+
+    for g in groups:
+        find(g)
+    return owner
+
+
+def _levels(groups: list[FetchGroup], emitter: _Emitter) -> PlanNode | None:
+    ids = {g.id for g in groups}
+    by_id = {g.id: g for g in groups}
+    level: dict[int, int] = {}
+
+    def depth(g: FetchGroup) -> int:
+        if g.id not in level:
+            deps = [by_id[d] for d in g.depends_on if d in ids]
+            level[g.id] = 1 + max((depth(d) for d in deps), default=-1)
+        return level[g.id]
+
+    buckets: dict[int, list[PlanNode]] = {}
+    for g in groups:
+        buckets.setdefault(depth(g), []).append(emitter.node(g))
+    return _wrap(
+        Sequence,
+        [n for lvl in sorted(buckets) if (n := _wrap(Parallel, buckets[lvl])) is not None],
+    )
+
+
+class QueryPlanner:
+    """Plans operations against one supergraph, with a bounded plan cache."""
+
+    def __init__(self, supergraph: Supergraph, *, max_plans: int = 1000) -> None:
+        self.supergraph = supergraph
+        self.max_plans = max_plans
+        self._plans: OrderedDict[tuple[str, tuple[bool, ...], frozenset[str]], QueryPlan] = (
+            OrderedDict()
+        )
+
+    def plan(
+        self,
+        prepared: PreparedOperation,
+        assignment: tuple[bool, ...],
+        labels: frozenset[str] = frozenset(),
+    ) -> QueryPlan:
+        key = (prepared.key, assignment, labels)
+        cached = self._plans.get(key)
+        if cached is not None:
+            self._plans.move_to_end(key)
+            return cached
+        plan = self._build(prepared, assignment, labels)
+        self._plans[key] = plan
+        if len(self._plans) > self.max_plans:
+            self._plans.popitem(last=False)
+        return plan
+
+    def _build(
+        self, prepared: PreparedOperation, assignment: tuple[bool, ...], labels: frozenset[str]
+    ) -> QueryPlan:
+        selection = prepared.normalized(assignment)
+        groups = _prune(
+            build_groups(self.supergraph, labels, prepared.kind, prepared.root_type, selection)
+        )
+        node = _tree(groups, _Emitter(prepared), serial_roots=prepared.kind == "mutation")
+        return QueryPlan(node)
+
+    def full_plan(
+        self, prepared: PreparedOperation, labels: frozenset[str] = frozenset()
+    ) -> QueryPlan:
+        """Every ``@skip``/``@include`` branch, under ``Condition`` nodes (for display)."""
+        names = prepared.condition_variables
+        if 2 ** len(names) > MAX_CONDITION_BRANCHES:
+            raise PlanningError(f"too many condition variables to display ({len(names)})")
+
+        def branch(prefix: tuple[bool, ...]) -> PlanNode | None:
+            if len(prefix) == len(names):
+                return self.plan(prepared, prefix, labels).node
+            return Condition(names[len(prefix)], branch((*prefix, True)), branch((*prefix, False)))
+
+        return QueryPlan(branch(()))

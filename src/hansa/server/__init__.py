@@ -1,0 +1,1 @@
+"""The gateway's HTTP face: GraphQL over HTTP, GraphiQL, health."""

@@ -1,0 +1,159 @@
+"""The gateway as an ASGI app: GraphQL over HTTP on ``/graphql`` (and ``/``), GraphiQL for
+browsers, ``/health`` for probes. Mount it in Starlette/FastAPI or serve it with uvicorn.
+
+Every failure becomes a JSON GraphQL error with an ``extensions.code``; nothing here lets a
+Python traceback reach a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hansa.gateway.config import GatewayConfig
+from hansa.gateway.gateway import Gateway
+from hansa.http.asgi import Receive, Scope, Send, header, headers_dict, read_body, send_response
+from hansa.http.graphql_over_http import (
+    APPLICATION_JSON,
+    GraphQLRequest,
+    RequestError,
+    accepts_html,
+    error_body,
+    parse_get,
+    parse_post,
+    response_media_type,
+)
+from hansa.server.graphiql import GRAPHIQL_HTML
+from hansa.supergraph import Supergraph
+
+log = logging.getLogger("hansa.gateway")
+
+GRAPHQL_PATHS = ("/", "/graphql")
+PLAN_HEADER = b"hansa-expose-query-plan"
+
+
+class GatewayApp:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.config = gateway.config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            await self._http(scope, receive, send)
+        except Exception:
+            log.exception("unhandled error while serving a request")
+            body = error_body(
+                [
+                    {
+                        "message": "Internal server error.",
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                    }
+                ]
+            )
+            await send_response(send, 500, body, APPLICATION_JSON)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.gateway.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"].rstrip("/") or "/"
+        method = scope["method"]
+        if path == "/health":
+            await send_response(send, 200, b'{"status":"UP"}', APPLICATION_JSON)
+            return
+        if path not in GRAPHQL_PATHS:
+            await send_response(
+                send,
+                404,
+                error_body([{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]),
+                APPLICATION_JSON,
+            )
+            return
+        accept = header(scope, b"accept")
+        if (
+            method == "GET"
+            and self.config.graphiql
+            and accepts_html(accept)
+            and b"query=" not in scope.get("query_string", b"")
+        ):
+            await send_response(send, 200, GRAPHIQL_HTML.encode(), "text/html; charset=utf-8")
+            return
+        media = response_media_type(accept)
+        if media is None:
+            body = error_body(
+                [
+                    {
+                        "message": "None of the accepted media types can be served; accept application/graphql-response+json or application/json.",
+                        "extensions": {"code": "NOT_ACCEPTABLE"},
+                    }
+                ]
+            )
+            await send_response(send, 406, body, APPLICATION_JSON)
+            return
+        try:
+            request = await self._read(scope, receive, method)
+        except RequestError as error:
+            await send_response(send, error.status, error_body([error.to_error()]), media)
+            return
+        include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
+        result = await self.gateway.execute(
+            request.query,
+            request.variables,
+            request.operation_name,
+            headers_dict(scope),
+            allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
+            include_plan=include_plan,
+        )
+        status = result.status
+        extra: list[tuple[bytes, bytes]] = []
+        if status == 405:
+            extra.append((b"allow", b"POST"))
+        await send_response(send, status, orjson.dumps(result.body), media, extra)
+
+    async def _read(self, scope: Scope, receive: Receive, method: str) -> GraphQLRequest:
+        if method == "POST":
+            body = await read_body(receive, self.config.max_body_bytes)
+            return parse_post(body, header(scope, b"content-type"))
+        if method == "GET":
+            return parse_get(scope.get("query_string", b""))
+        raise RequestError(
+            "Only GET and POST are supported.", status=405, code="METHOD_NOT_ALLOWED"
+        )
+
+
+def create_app(
+    supergraph: str | Path | Supergraph,
+    config: GatewayConfig | None = None,
+    **options: Any,
+) -> GatewayApp:
+    """An ASGI app serving ``supergraph`` (SDL text, a path to it, or a read ``Supergraph``).
+
+    Keyword options are ``GatewayConfig`` fields, for convenience:
+    ``create_app("supergraph.graphql", subgraph_urls={"accounts": "http://..."})``.
+    """
+    if config is None:
+        config = GatewayConfig(**options)
+    elif options:
+        raise TypeError("pass either config or keyword options, not both")
+    if isinstance(supergraph, Path) or (
+        isinstance(supergraph, str)
+        and "\n" not in supergraph
+        and supergraph.endswith((".graphql", ".graphqls", ".gql"))
+    ):
+        supergraph = Path(supergraph).read_text()
+    return GatewayApp(Gateway(supergraph, config))

@@ -1,0 +1,1 @@
+"""Transport: pooled HTTP to subgraphs, with timeouts and stable error classification."""

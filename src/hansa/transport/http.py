@@ -1,0 +1,129 @@
+"""HTTP to subgraphs: one keep-alive connection pool per subgraph, per-subgraph timeouts.
+
+Failures never raise past this module as anything but ``SubgraphFetchError``, whose ``code`` is
+the Apollo Router code the client will see: ``SUBREQUEST_HTTP_ERROR`` for a subgraph that is
+down, times out or answers a non-2xx status, ``SUBREQUEST_MALFORMED_RESPONSE`` for a body that is
+not a GraphQL response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import orjson
+
+ACCEPT = "application/graphql-response+json, application/json;q=0.9"
+
+
+class SubgraphFetchError(Exception):
+    def __init__(self, subgraph: str, message: str, code: str) -> None:
+        super().__init__(message)
+        self.subgraph = subgraph
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SubgraphEndpoint:
+    name: str
+    url: str
+    timeout: float = 30.0
+
+
+class SubgraphTransport:
+    """Posts GraphQL requests to subgraphs. Create inside a running event loop; ``close`` it."""
+
+    def __init__(self, endpoints: Mapping[str, SubgraphEndpoint], *, pool_size: int = 100) -> None:
+        self.endpoints = dict(endpoints)
+        self._session: aiohttp.ClientSession | None = None
+        self._pool_size = pool_size
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit_per_host=self._pool_size, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, json_serialize=lambda v: orjson.dumps(v).decode()
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def fetch(
+        self, subgraph: str, payload: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        endpoint = self.endpoints[subgraph]
+        body = orjson.dumps(payload)
+        request_headers = {"content-type": "application/json", "accept": ACCEPT}
+        if headers:
+            request_headers.update(headers)
+        try:
+            async with self._client().post(
+                endpoint.url,
+                data=body,
+                headers=request_headers,
+                timeout=aiohttp.ClientTimeout(total=endpoint.timeout),
+            ) as response:
+                raw = await response.read()
+                status = response.status
+                content_type = response.headers.get("content-type", "")
+        except TimeoutError:
+            raise SubgraphFetchError(
+                subgraph,
+                f"HTTP fetch failed from '{subgraph}': request timed out after {endpoint.timeout:g}s",
+                "SUBREQUEST_HTTP_ERROR",
+            ) from None
+        except (aiohttp.ClientError, OSError, asyncio.CancelledError) as error:
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            raise SubgraphFetchError(
+                subgraph,
+                f"HTTP fetch failed from '{subgraph}': {_describe(error)}",
+                "SUBREQUEST_HTTP_ERROR",
+            ) from None
+        return _decode(subgraph, status, content_type, raw)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return f"cannot connect: {error.os_error.strerror or error.os_error}"
+    return str(error) or type(error).__name__
+
+
+def _decode(subgraph: str, status: int, content_type: str, raw: bytes) -> dict[str, Any]:
+    try:
+        decoded = orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError:
+        decoded = None
+    is_graphql = isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded)
+    if not 200 <= status < 300 and not (
+        is_graphql and "graphql-response+json" in content_type and 400 <= status < 500
+    ):
+        raise SubgraphFetchError(
+            subgraph,
+            f"HTTP fetch failed from '{subgraph}': {status}: {_reason(status)}",
+            "SUBREQUEST_HTTP_ERROR",
+        )
+    if not is_graphql:
+        what = "invalid JSON" if decoded is None else "not a GraphQL response"
+        raise SubgraphFetchError(
+            subgraph,
+            f"HTTP fetch failed from '{subgraph}': subgraph response is {what}",
+            "SUBREQUEST_MALFORMED_RESPONSE",
+        )
+    assert isinstance(decoded, dict)
+    return decoded
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
