@@ -6,7 +6,8 @@ A scenario is a folder under ``scenarios/`` with:
   ``hansa.subgraph.Subgraph``), ``QUERIES`` (a list of ``Query``), and optionally ``SERVE``, a
   map from subgraph name to a raw ASGI app served *instead of* that subgraph (to simulate a
   broken service; its SDL still comes from ``SUBGRAPHS``), or to ``None`` for a subgraph that is
-  down (its URL points to a closed port).
+  down (its URL points to a closed port); and ``SUPERGRAPH_COMPOSER = "fed1"`` to compose a Fed 1
+  supergraph with ``@apollo/federation`` 0.x instead of ``@apollo/composition``.
 - ``supergraph.graphql``: composed from the subgraphs by ``@apollo/composition`` (recorded).
 - ``expected/<query>.json``: ``{"source": ..., "response": {...}}``. Recorded from Apollo
   Gateway unless ``source`` is ``"hand"``, in which case ``why`` explains where the reference is
@@ -55,6 +56,7 @@ class Scenario:
     subgraphs: list[Subgraph]
     queries: list[Query]
     serve: dict[str, Any]
+    composer: str = "fed2"  # "fed1": composed by @apollo/federation 0.x into a Fed 1 supergraph
 
     @property
     def supergraph_path(self) -> Path:
@@ -79,6 +81,7 @@ def load_scenario(path: Path) -> Scenario:
         subgraphs=list(module.SUBGRAPHS),
         queries=list(module.QUERIES),
         serve=dict(getattr(module, "SERVE", {})),
+        composer=getattr(module, "SUPERGRAPH_COMPOSER", "fed2"),
     )
 
 

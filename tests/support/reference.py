@@ -29,9 +29,9 @@ def available() -> bool:
     return shutil.which("node") is not None and (REFERENCE_DIR / "node_modules").is_dir()
 
 
-def _node(script: str, payload: Mapping[str, Any]) -> Any:
+def _node(script: str, payload: Mapping[str, Any], directory: Path = REFERENCE_DIR) -> Any:
     done = subprocess.run(
-        ["node", str(REFERENCE_DIR / script)],
+        ["node", str(directory / script)],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
@@ -51,6 +51,12 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> dict[str, Any]:
             {"subgraphs": [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in subgraphs]},
         )
     )
+
+
+def compose_fed1(subgraphs: Sequence[SubgraphSource]) -> dict[str, Any]:
+    """The same from ``@apollo/federation`` 0.x: a Fed 1 (``@core``/``@join__owner``) supergraph."""
+    payload = {"subgraphs": [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in subgraphs]}
+    return dict(_node("compose.mjs", payload, REFERENCE_DIR / "fed1"))
 
 
 def plan(supergraph_sdl: str, query: str, operation_name: str | None = None) -> dict[str, Any]:

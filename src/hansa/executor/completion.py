@@ -23,6 +23,7 @@ from graphql import (
 )
 
 from hansa.operation.normalized import Field, PossibleTest, Selection
+from hansa.planner.builder import _type_specific
 
 # Marks a null that is propagating to the nearest nullable position (its error is recorded).
 _INVALID: Any = object()
@@ -43,6 +44,8 @@ class Completer:
     def __init__(self, schema: GraphQLSchema, applies: PossibleTest) -> None:
         self.schema = schema
         self.applies = applies
+        self._errored: set[tuple[Any, ...]] = set()
+        self._errored_below: set[tuple[Any, ...]] = set()
 
     def complete(
         self,
@@ -53,6 +56,9 @@ class Completer:
         precompleted: frozenset[str] = frozenset(),
     ) -> dict[str, Any] | None:
         """The response ``data``: ``None`` when a non-null root field failed."""
+        paths = [tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)]
+        self._errored = set(paths)
+        self._errored_below = {p[:i] for p in paths for i in range(1, len(p) + 1)}
         result = self._object(selection, root_type, data or {}, None, errors, precompleted)
         return None if result is _INVALID else result
 
@@ -92,18 +98,33 @@ class Completer:
             inner = type_ref.of_type
             completed = None if value is None else self._nullable(inner, f, value, link, errors)
             if completed is None:
-                errors.append(
-                    {
-                        "message": f"Cannot return null for non-nullable field {f.parent_type}.{f.name}.",
-                        "path": _path(link),
-                    }
-                )
+                self._null_error(inner, f, link, errors)
                 return _INVALID
             return completed  # may be _INVALID: keep propagating
         if value is None:
             return None
         completed = self._nullable(type_ref, f, value, link, errors)
         return None if completed is _INVALID else completed
+
+    def _null_error(
+        self, inner: GraphQLOutputType, f: Field, link: PathLink, errors: list[dict[str, Any]]
+    ) -> None:
+        """A null where the schema forbids one: a field error, unless a subgraph already
+        reported an error at, above or below this path (the null is that error propagating)."""
+        path = _path(link)
+        if tuple(path) in self._errored_below or any(
+            tuple(path[:i]) in self._errored for i in range(1, len(path))
+        ):
+            return
+        assert link is not None
+        if isinstance(link[1], int):
+            message = (
+                f"Cannot return null for non-nullable array element of type {inner}"
+                f" at index {link[1]}."
+            )
+        else:
+            message = f"Cannot return null for non-nullable field {f.parent_type}.{f.name}."
+        errors.append({"message": message, "path": path})
 
     def _nullable(
         self,
@@ -134,7 +155,7 @@ class Completer:
             if isinstance(value, str) and value in type_ref.values:
                 return value
             return self._bad(
-                f, f'Enum "{type_ref.name}" cannot represent value: {_show(value)}', link, errors
+                f, f"Invalid value found for field {f.parent_type}.{f.name}.", link, errors
             )
         if not isinstance(value, dict) or f.selection is None:
             return self._bad(
@@ -147,6 +168,11 @@ class Completer:
             return self._object(f.selection, type_ref.name, value, link, errors)
         if type_ref is not None and is_abstract_type(type_ref):
             runtime = value.get("__typename")
+            if runtime == type_ref.name:
+                # Only an @interfaceObject subgraph answered: the concrete type is unknown.
+                if _type_specific(f.selection, type_ref.name):
+                    return None
+                return self._object(f.selection, type_ref.name, value, link, errors)
             runtime_type = self.schema.get_type(runtime) if isinstance(runtime, str) else None
             if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
                 type_ref,

@@ -68,12 +68,7 @@ async def _send(
     try:
         return await state.transport.fetch(fetch.subgraph, payload, state.headers)
     except SubgraphFetchError as error:
-        state.errors.append(
-            {
-                "message": error.message,
-                "extensions": {"code": error.code, "serviceName": error.subgraph},
-            }
-        )
+        state.errors.append(error.to_error())
         return None
 
 
@@ -127,6 +122,8 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
         representation = project(obj, shape)
         if representation is None:
             continue
+        if typename in fetch.typename_rewrites:
+            representation["__typename"] = fetch.typename_rewrites[typename]
         digest = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
         index = seen.get(digest)
         if index is None:
@@ -146,6 +143,9 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     if isinstance(entities, list) and len(entities) == len(representations):
         for index, entity in enumerate(entities):
             if isinstance(entity, dict):
+                if fetch.typename_rewrites:
+                    # The subgraph answered as the interface; the tree keeps the concrete type.
+                    entity = {k: v for k, v in entity.items() if k != "__typename"}
                 for obj, _ in owners[index]:
                     merge(obj, entity)
     elif data is not None and not _errors(response):

@@ -84,8 +84,9 @@ class Gateway:
             raise OperationError(
                 [
                     coded(
-                        "GraphQL operations must contain a non-empty `query`.",
-                        "GRAPHQL_PARSE_FAILED",
+                        "GraphQL operations must contain a non-empty `query` or a"
+                        " `persistedQuery` extension.",
+                        "BAD_REQUEST",
                     )
                 ]
             )

@@ -47,6 +47,9 @@ class FetchGroup:
     requires: SubSelection | None = None
     depends_on: set[int] = field(default_factory=set)
     order: int = 0  # mutation order for root groups
+    # Tree type -> type named in representations (a concrete type sent to an @interfaceObject
+    # subgraph is represented as the interface).
+    typename_rewrites: dict[str, str] = field(default_factory=dict)
 
 
 def list_depth(type_ref: Any) -> int:
@@ -206,6 +209,8 @@ class GroupBuilder:
         provided: Selection | None,
     ) -> Selection | None:
         """Plan ``selection`` at a position of static type ``type_name``; returns what is left."""
+        if self.sg.is_interface_object(type_name, group.subgraph):
+            return self._plan_interface_object(group, sub, type_name, selection, path, provided)
         if not self.sg.is_abstract(type_name):
             fields = selection.fields_for(type_name, self.applies)
             left = self.plan_fields(
@@ -229,6 +234,54 @@ class GroupBuilder:
             if left:
                 leftovers.append((concrete, Selection(concrete, left)))
         return Selection(type_name, [], leftovers) if leftovers else None
+
+    def _plan_interface_object(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        interface: str,
+        selection: Selection,
+        path: tuple[str, ...],
+        provided: Selection | None,
+    ) -> Selection | None:
+        """A position typed by an interface that this subgraph only knows as an
+        ``@interfaceObject``: interface-level fields come from here; anything that depends on
+        the concrete type (``__typename``, fragments on implementations) needs an entity fetch
+        from a subgraph that owns the interface, which answers with the concrete type."""
+        common = selection.fields_for(interface, self.applies)
+        provided_map = self._provided_map(provided, interface)
+        left = self.plan_fields(group, sub, interface, common, path, provided_map)
+        if not _type_specific(selection, interface):
+            return Selection(interface, left) if left else None
+        owners = [
+            s
+            for s in self.sg.type_subgraphs(interface)
+            if not self.sg.is_interface_object(interface, s)
+            and any(k.resolvable for k in self.sg.keys(interface, s))
+        ]
+        for owner in owners:
+            child = self.entity_child(
+                group, sub, interface, owner, path, common, provided_map, None
+            )
+            if child is None:
+                continue
+            child.selection.fragment(interface).add_typename()
+            common_keys = {f.response_key for f in common}
+            for concrete in self.sg.possible_types_in(interface, owner):
+                specific = [
+                    f
+                    for f in selection.fields_for(concrete, self.applies)
+                    if f.response_key not in common_keys
+                ]
+                rest = self.plan_fields(
+                    child, child.selection.fragment(concrete), concrete, specific, path, None
+                )
+                left.extend(rest)
+            return Selection(interface, left) if left else None
+        raise PlanningError(
+            f"cannot resolve the concrete type of {interface} at {'.'.join(path) or 'the root'}:"
+            " no subgraph owning the interface can be reached by key"
+        )
 
     def plan_fields(
         self,
@@ -291,18 +344,28 @@ class GroupBuilder:
 
     def _candidates(
         self, group: FetchGroup, type_name: str, f: Field, path: tuple[str, ...], exclude: set[str]
-    ) -> list[str]:
+    ) -> list[tuple[str, str]]:
+        """(subgraph, entity type there) pairs that can resolve ``f``, best first. The entity
+        type differs from ``type_name`` when the subgraph only knows an interface of it
+        through ``@interfaceObject``."""
         found = [
-            s for s in self.sg.resolvers_of(type_name, f.name, self.labels) if s not in exclude
+            (s, type_name)
+            for s in self.sg.resolvers_of(type_name, f.name, self.labels)
+            if s not in exclude
         ]
-        if group.subgraph in found:
+        if (group.subgraph, type_name) in found:
             join = self.sg.field_join(type_name, f.name, group.subgraph)
             if join is None or join.requires is None:
-                found.remove(group.subgraph)
+                found.remove((group.subgraph, type_name))
+        for interface in self.sg.interfaces_of(type_name):
+            for s in self.sg.resolvers_of(interface, f.name, self.labels):
+                if s not in exclude and self.sg.is_interface_object(interface, s):
+                    found.append((s, interface))
 
-        def rank(subgraph: str) -> tuple[int, int, int]:
+        def rank(candidate: tuple[str, str]) -> tuple[int, int, int]:
+            subgraph, entity_type = candidate
             existing = (group.id, subgraph, path) in self._children
-            keys = [k for k in self.sg.keys(type_name, subgraph) if k.resolvable]
+            keys = [k for k in self.sg.keys(entity_type, subgraph) if k.resolvable]
             direct = any(
                 self._covers(group.subgraph, type_name, self.fieldset(type_name, k.selection))
                 for k in keys
@@ -310,7 +373,7 @@ class GroupBuilder:
             return (
                 0 if existing else 1,
                 0 if direct else 1,
-                -self._local_score(subgraph, type_name, f),
+                -self._local_score(subgraph, entity_type, f),
             )
 
         return sorted(found, key=rank)
@@ -329,16 +392,16 @@ class GroupBuilder:
         """Resolve ``f`` through another subgraph, entering it by key; None when done."""
         if not self.sg.is_entity(type_name):
             return f
-        for target in self._candidates(group, type_name, f, path, exclude):
-            join = self.sg.field_join(type_name, f.name, target)
+        for target, entity_type in self._candidates(group, type_name, f, path, exclude):
+            join = self.sg.field_join(entity_type, f.name, target)
             requires = join.requires if join is not None else None
             child = self.entity_child(
-                group, sub, type_name, target, path, siblings, provided, requires
+                group, sub, type_name, target, path, siblings, provided, requires, entity_type
             )
             if child is None:
                 continue
             rest = self.plan_local(
-                child, child.selection.fragment(type_name), type_name, f, path, None
+                child, child.selection.fragment(entity_type), entity_type, f, path, None
             )
             if rest is not None:
                 return self.plan_remote(
@@ -357,10 +420,13 @@ class GroupBuilder:
         siblings: list[Field],
         provided: dict[str, Field] | None,
         requires: SelectionSetNode | None,
+        entity_type: str | None = None,
     ) -> FetchGroup | None:
         """The group fetching ``type_name`` entities at ``path`` from ``target``, with their
-        representations (key + requirements) planned from ``group``."""
-        keys = [k for k in self.sg.keys(type_name, target) if k.resolvable]
+        representations (key + requirements) planned from ``group``. ``entity_type`` is the
+        type ``target`` knows them as (an interface, for ``@interfaceObject`` subgraphs)."""
+        entity_type = entity_type or type_name
+        keys = [k for k in self.sg.keys(entity_type, target) if k.resolvable]
         if not keys:
             return None
         guard = (group.id, type_name, path, target)
@@ -392,6 +458,8 @@ class GroupBuilder:
             self._children[child_key] = child
         child.depends_on.add(group.id)
         child.depends_on.update(t for t in touched if t != child.id)
+        if entity_type != type_name:
+            child.typename_rewrites[type_name] = entity_type
         assert child.requires is not None
         representation = child.requires.fragment(type_name)
         representation.add_typename()
@@ -435,6 +503,16 @@ class GroupBuilder:
                 Field(key, f.name, f.arguments, f.parent_type, f.type_name, f.type_ref, sub)
             )
         return Selection(type_name, result)
+
+
+def _type_specific(selection: Selection, interface: str) -> bool:
+    """Whether a selection on ``interface`` asks for anything that depends on the runtime type."""
+    if any(f.name == "__typename" for f in selection.fields):
+        return True
+    return any(
+        condition != interface or _type_specific(sub, interface)
+        for condition, sub in selection.fragments
+    )
 
 
 def _project(fields: list[Field], into: SubSelection) -> None:

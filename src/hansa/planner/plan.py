@@ -20,6 +20,8 @@ class Fetch:
     variables: tuple[str, ...]
     requires: SubSelection | None  # representation shape; keys are response-tree keys
     operation_kind: str
+    # Tree type -> __typename to send (concrete types sent to an @interfaceObject subgraph).
+    typename_rewrites: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)

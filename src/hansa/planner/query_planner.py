@@ -132,6 +132,7 @@ class _Emitter:
             variables=tuple(n for n in used if n in self.variable_types),
             requires=group.requires,
             operation_kind=kind,
+            typename_rewrites=group.typename_rewrites,
         )
 
     def node(self, group: FetchGroup) -> PlanNode:

@@ -178,6 +178,14 @@ class Supergraph:
             if type_name in self.types[t].implements.get(subgraph, set())
         ]
 
+    def interfaces_of(self, type_name: str) -> list[str]:
+        """Interfaces ``type_name`` implements anywhere in the supergraph."""
+        return [
+            name
+            for name, types in self._possible.items()
+            if type_name in types and self.types[name].kind == "interface"
+        ]
+
     def implements(self, object_type: str, abstract: str) -> bool:
         """Whether ``object_type`` is a possible type of ``abstract`` (or is it)."""
         return object_type == abstract or object_type in self.possible_types(abstract)

@@ -19,12 +19,29 @@ import orjson
 ACCEPT = "application/graphql-response+json, application/json;q=0.9"
 
 
+HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
+MALFORMED = "SUBREQUEST_MALFORMED_RESPONSE"
+
+
 class SubgraphFetchError(Exception):
-    def __init__(self, subgraph: str, message: str, code: str) -> None:
+    """A fetch that produced no GraphQL response; worded as Apollo Router words it."""
+
+    def __init__(self, subgraph: str, reason: str, code: str) -> None:
+        if code == MALFORMED:
+            message = f"service '{subgraph}' response was malformed: {reason}"
+        else:
+            message = f"HTTP fetch failed from '{subgraph}': {reason}"
         super().__init__(message)
         self.subgraph = subgraph
+        self.reason = reason
         self.message = message
         self.code = code
+
+    def to_error(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "extensions": {"code": self.code, "service": self.subgraph, "reason": self.reason},
+        }
 
 
 @dataclass(frozen=True)
@@ -73,25 +90,21 @@ class SubgraphTransport:
                 status = response.status
                 content_type = response.headers.get("content-type", "")
         except TimeoutError:
-            raise SubgraphFetchError(
-                subgraph,
-                f"HTTP fetch failed from '{subgraph}': request timed out after {endpoint.timeout:g}s",
-                "SUBREQUEST_HTTP_ERROR",
-            ) from None
+            raise SubgraphFetchError(subgraph, "request timed out", HTTP_ERROR) from None
         except (aiohttp.ClientError, OSError, asyncio.CancelledError) as error:
             if isinstance(error, asyncio.CancelledError):
                 raise
-            raise SubgraphFetchError(
-                subgraph,
-                f"HTTP fetch failed from '{subgraph}': {_describe(error)}",
-                "SUBREQUEST_HTTP_ERROR",
-            ) from None
+            raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR) from None
         return _decode(subgraph, status, content_type, raw)
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, aiohttp.ClientConnectorError):
+        if isinstance(error.os_error, ConnectionRefusedError):
+            return "connection refused"
         return f"cannot connect: {error.os_error.strerror or error.os_error}"
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return "the connection closed before a response"
     return str(error) or type(error).__name__
 
 
@@ -104,17 +117,14 @@ def _decode(subgraph: str, status: int, content_type: str, raw: bytes) -> dict[s
     if not 200 <= status < 300 and not (
         is_graphql and "graphql-response+json" in content_type and 400 <= status < 500
     ):
-        raise SubgraphFetchError(
-            subgraph,
-            f"HTTP fetch failed from '{subgraph}': {status}: {_reason(status)}",
-            "SUBREQUEST_HTTP_ERROR",
-        )
+        raise SubgraphFetchError(subgraph, f"{status}: {_reason(status)}", HTTP_ERROR)
+    if decoded is None:
+        raise SubgraphFetchError(subgraph, "the body is not JSON", MALFORMED)
     if not is_graphql:
-        what = "invalid JSON" if decoded is None else "not a GraphQL response"
         raise SubgraphFetchError(
             subgraph,
-            f"HTTP fetch failed from '{subgraph}': subgraph response is {what}",
-            "SUBREQUEST_MALFORMED_RESPONSE",
+            "the body is not a GraphQL response (it has neither data nor errors)",
+            MALFORMED,
         )
     assert isinstance(decoded, dict)
     return decoded
