@@ -95,6 +95,7 @@ async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
         return
     data = response.get("data")
     if isinstance(data, dict):
+        _undo_aliases(data, fetch)
         merge(state.data, data)
     for error in _errors(response):
         path = error.get("path") if isinstance(error, dict) else None
@@ -141,6 +142,8 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     if isinstance(entities, list) and len(entities) == len(representations):
+        for entity in entities:
+            _undo_aliases(entity, fetch)
         for index, entity in enumerate(entities):
             if isinstance(entity, dict):
                 if fetch.typename_rewrites:
@@ -174,6 +177,13 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
                 )
         else:
             state.errors.append(_subgraph_error(error, fetch.subgraph, None))
+
+
+def _undo_aliases(data: Any, fetch: Fetch) -> None:
+    for rewrite in fetch.key_rewrites:
+        for obj, _ in collect(data, rewrite.path):
+            if obj.get("__typename") == rewrite.type_name and rewrite.alias in obj:
+                obj[rewrite.key] = obj.pop(rewrite.alias)
 
 
 def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:

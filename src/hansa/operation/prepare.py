@@ -206,7 +206,14 @@ class _Normalizer:
             if not _included(item.directives, self.values):
                 continue
             if isinstance(item, FieldNode):
-                target.fields.append(self._field(type_name, item))
+                normalized = self._field(type_name, item)
+                if not target.fragments:
+                    target.fields.append(normalized)
+                elif target.fragments[-1][0] == type_name:
+                    target.fragments[-1][1].fields.append(normalized)
+                else:
+                    # Keep document order: a field after a fragment is collected after it.
+                    target.fragments.append((type_name, Selection(type_name, [normalized])))
                 continue
             if isinstance(item, InlineFragmentNode):
                 condition = item.type_condition.name.value if item.type_condition else type_name

@@ -319,7 +319,11 @@ class GroupBuilder:
     ) -> Field | None:
         """Put ``f`` in ``group``; returns the part of its subtree this subgraph cannot serve."""
         self._touch(group)
-        placed = sub.add_field(f.response_key, f.name, f.arguments, leaf=f.selection is None)
+        join = self.sg.field_join(type_name, f.name, group.subgraph)
+        subgraph_type = (join.type if join is not None else None) or str(f.type_ref)
+        placed = sub.add_field(
+            f.response_key, f.name, f.arguments, leaf=f.selection is None, type_=subgraph_type
+        )
         if f.selection is None:
             return None
         assert placed.selection is not None
@@ -327,7 +331,6 @@ class GroupBuilder:
         child_provided: Selection | None = None
         if provided is not None and f.name in provided:
             child_provided = provided[f.name].selection
-        join = self.sg.field_join(type_name, f.name, group.subgraph)
         if join is not None and join.provides is not None:
             provides = self.fieldset(f.type_name, join.provides)
             child_provided = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hansa.planner.subgraph_selection import SubSelection
+from hansa.planner.subgraph_selection import KeyRewrite, SubSelection
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -22,6 +22,8 @@ class Fetch:
     operation_kind: str
     # Tree type -> __typename to send (concrete types sent to an @interfaceObject subgraph).
     typename_rewrites: dict[str, str]
+    # Internal aliases to undo in the response (see ``alias_shape_clashes``).
+    key_rewrites: tuple[KeyRewrite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

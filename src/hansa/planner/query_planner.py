@@ -16,6 +16,7 @@ from hansa.operation.normalized import Field, Selection
 from hansa.operation.prepare import INTROSPECTION_FIELDS, PreparedOperation
 from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from hansa.planner.subgraph_selection import alias_shape_clashes
 from hansa.supergraph.model import Supergraph
 
 MAX_CONDITION_BRANCHES = 64
@@ -108,6 +109,7 @@ class _Emitter:
         self.counter = itertools.count()
 
     def fetch(self, group: FetchGroup) -> Fetch:
+        key_rewrites = alias_shape_clashes(group.selection)
         used = list(dict.fromkeys(group.selection.variables()))
         declared = [
             f"${name}:{self.variable_types[name]}" for name in used if name in self.variable_types
@@ -133,6 +135,7 @@ class _Emitter:
             requires=group.requires,
             operation_kind=kind,
             typename_rewrites=group.typename_rewrites,
+            key_rewrites=key_rewrites,
         )
 
     def node(self, group: FetchGroup) -> PlanNode:

@@ -9,20 +9,22 @@ get internal aliases, chosen by the builder.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from graphql import ArgumentNode, VariableNode, print_ast
 from graphql.language import Node
 
 
 class SubField:
-    __slots__ = ("arguments", "key", "name", "selection")
+    __slots__ = ("arguments", "key", "name", "selection", "type")
 
     def __init__(
-        self, key: str, name: str, arguments: tuple[ArgumentNode, ...], leaf: bool
+        self, key: str, name: str, arguments: tuple[ArgumentNode, ...], leaf: bool, type_: str = ""
     ) -> None:
         self.key = key
         self.name = name
         self.arguments = arguments
+        self.type = type_  # the field's type in the subgraph, to detect response-shape clashes
         self.selection: SubSelection | None = None if leaf else SubSelection()
 
     def signature(self) -> tuple[str, str]:
@@ -37,18 +39,23 @@ class SubSelection:
         self.fragments: dict[str, SubSelection] = {}
 
     def add_field(
-        self, key: str, name: str, arguments: tuple[ArgumentNode, ...] = (), leaf: bool = True
+        self,
+        key: str,
+        name: str,
+        arguments: tuple[ArgumentNode, ...] = (),
+        leaf: bool = True,
+        type_: str = "",
     ) -> SubField:
         """The field at ``key``, created if missing. The caller guarantees no clash."""
         existing = self.fields.get(key)
         if existing is not None:
             return existing
-        created = SubField(key, name, arguments, leaf)
+        created = SubField(key, name, arguments, leaf, type_)
         self.fields[key] = created
         return created
 
     def add_typename(self) -> None:
-        self.add_field("__typename", "__typename")
+        self.add_field("__typename", "__typename", type_="String!")
 
     def fragment(self, type_name: str) -> SubSelection:
         found = self.fragments.get(type_name)
@@ -118,3 +125,52 @@ def _variables_in(node: Node) -> Iterator[str]:
             for item in value:
                 if isinstance(item, Node):
                     yield from _variables_in(item)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRewrite:
+    """After a fetch: in objects at ``path`` whose ``__typename`` is ``type_name``, move the
+    value at ``alias`` back to ``key`` (the alias avoided a response-shape clash)."""
+
+    path: tuple[str, ...]
+    type_name: str
+    alias: str
+    key: str
+
+
+def alias_shape_clashes(selection: SubSelection) -> tuple[KeyRewrite, ...]:
+    """Alias fields that share a response key across type conditions with a different field or
+    type in the subgraph (invalid there: the fields would not merge), and say how to undo it."""
+    rewrites: list[KeyRewrite] = []
+    counter = [0]
+    _fix(selection, (), rewrites, counter)
+    return tuple(rewrites)
+
+
+def _fix(
+    selection: SubSelection, path: tuple[str, ...], rewrites: list[KeyRewrite], counter: list[int]
+) -> None:
+    seen: dict[str, tuple[str, str]] = {k: (f.name, f.type) for k, f in selection.fields.items()}
+    taken = set(seen)
+    for fragment in selection.fragments.values():
+        taken.update(fragment.fields)
+    for f in selection.fields.values():
+        if f.selection is not None:
+            _fix(f.selection, (*path, f.key), rewrites, counter)
+    for type_name, fragment in selection.fragments.items():
+        renamed: dict[str, SubField] = {}
+        for key, f in fragment.fields.items():
+            signature = (f.name, f.type)
+            if seen.setdefault(key, signature) != signature:
+                alias = f"{key}__alias_{counter[0]}"
+                while alias in taken:
+                    counter[0] += 1
+                    alias = f"{key}__alias_{counter[0]}"
+                counter[0] += 1
+                taken.add(alias)
+                f.key = alias
+                rewrites.append(KeyRewrite(path, type_name, alias, key))
+            renamed[f.key] = f
+            if f.selection is not None:
+                _fix(f.selection, (*path, f.key), rewrites, counter)
+        fragment.fields = renamed
