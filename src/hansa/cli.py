@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from hansa import __version__
+
+if TYPE_CHECKING:
+    from hansa.supergraph import Supergraph
 
 
 @click.group()
@@ -27,6 +32,114 @@ def demo(host: str) -> None:
         asyncio.run(run_demo(host))
     except OSError as error:
         raise click.ClickException(f"cannot start the demo: {error}") from None
+
+
+def _read_supergraph(path: Path) -> Supergraph:
+    from hansa.supergraph import SupergraphError, read_supergraph
+
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return read_supergraph(text)
+    except SupergraphError as error:
+        raise click.ClickException(f"{path} is not a usable supergraph: {error}") from None
+
+
+def _url_overrides(values: tuple[str, ...]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not name or not url:
+            raise click.BadParameter(
+                f"expected NAME=URL, got {value!r}", param_hint="--subgraph-url"
+            )
+        overrides[name] = url
+    return overrides
+
+
+@main.command()
+@click.option(
+    "--supergraph",
+    "supergraph_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Supergraph SDL (from Rover, @apollo/composition or hansa compose).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=4000, show_default=True, type=int)
+@click.option(
+    "--subgraph-url", multiple=True, metavar="NAME=URL", help="Override a subgraph's URL."
+)
+@click.option("--timeout", default=30.0, show_default=True, help="Subgraph request timeout (s).")
+@click.option("--max-depth", default=100, show_default=True, help="Deepest selection accepted.")
+@click.option("--introspection/--no-introspection", default=True, show_default=True)
+@click.option(
+    "--expose-query-plan/--no-expose-query-plan",
+    default=False,
+    show_default=True,
+    help="Honour the hansa-expose-query-plan: true request header.",
+)
+def gateway(
+    supergraph_path: Path,
+    host: str,
+    port: int,
+    subgraph_url: tuple[str, ...],
+    timeout: float,
+    max_depth: int,
+    introspection: bool,
+    expose_query_plan: bool,
+) -> None:
+    """Serve a federated graph from a supergraph SDL file."""
+    from hansa.gateway import GatewayConfig, create_app
+    from hansa.http.serve import Binding, serve_all
+
+    supergraph = _read_supergraph(supergraph_path)
+    config = GatewayConfig(
+        subgraph_urls=_url_overrides(subgraph_url),
+        subgraph_timeout=timeout,
+        max_depth=max_depth,
+        introspection=introspection,
+        expose_query_plan=expose_query_plan,
+    )
+    try:
+        app = create_app(supergraph, config)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    names = ", ".join(supergraph.subgraphs)
+    click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql")
+    try:
+        asyncio.run(serve_all([Binding(app, host, port)]))
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@main.command()
+@click.option(
+    "--supergraph",
+    "supergraph_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+)
+@click.option("--operation-name", default=None, help="Which operation of the document to plan.")
+@click.argument("query_file", type=click.File("r"))
+def plan(supergraph_path: Path, operation_name: str | None, query_file: TextIO) -> None:
+    """Print the query plan for the operation in QUERY_FILE ("-" for stdin)."""
+    from hansa.operation.prepare import OperationCache, OperationError
+    from hansa.planner.builder import PlanningError
+    from hansa.planner.query_planner import QueryPlanner
+
+    supergraph = _read_supergraph(supergraph_path)
+    try:
+        prepared = OperationCache(supergraph.api_schema).get(query_file.read(), operation_name)
+        click.echo(QueryPlanner(supergraph).full_plan(prepared).pretty())
+    except OperationError as error:
+        raise click.ClickException(
+            "\n".join(f"{e['extensions']['code']}: {e['message']}" for e in error.errors)
+        ) from None
+    except PlanningError as error:
+        raise click.ClickException(f"cannot plan this operation: {error}") from None
 
 
 @main.group()

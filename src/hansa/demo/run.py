@@ -1,9 +1,10 @@
-"""``hansa demo``: serve the demo subgraphs on loopback and show each answering a query."""
+"""``hansa demo``: serve the demo subgraphs and a gateway over them, and query both."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -11,7 +12,22 @@ from rich.console import Console
 from rich.syntax import Syntax
 
 from hansa.demo import DEMO_PORTS, SUBGRAPHS
+from hansa.gateway import GatewayConfig, create_app
 from hansa.http.serve import Binding, serve_all
+
+GATEWAY_PORT = 4000
+SUPERGRAPH = Path(__file__).with_name("supergraph.graphql")
+FEDERATED_QUERY = """query TopProducts {
+  topProducts(first: 2) {
+    name
+    price
+    reviewSummary
+    reviews {
+      body
+      author { username name }
+    }
+  }
+}"""
 
 SUBGRAPH_QUERIES = {
     "accounts": "{ me { id name username } }",
@@ -39,6 +55,7 @@ async def _wait_until_up(session: aiohttp.ClientSession, url: str) -> None:
 
 async def _show(console: Console, host: str) -> None:
     async with aiohttp.ClientSession() as session:
+        gateway = f"http://{host}:{GATEWAY_PORT}"
         for subgraph in SUBGRAPHS:
             url = f"http://{host}:{DEMO_PORTS[subgraph.name]}"
             await _wait_until_up(session, url)
@@ -46,11 +63,22 @@ async def _show(console: Console, host: str) -> None:
             result = await _post(session, f"{url}/graphql", query)
             console.print(f"[bold]{subgraph.name}[/] at {url}/graphql  [dim]{query}[/]")
             console.print(Syntax(json.dumps(result, indent=2), "json"))
+        await _wait_until_up(session, gateway)
+        console.print(
+            f"\n[bold]gateway[/] at {gateway}/graphql: one query across all three subgraphs"
+        )
+        console.print(Syntax(FEDERATED_QUERY, "graphql"))
+        result = await _post(session, f"{gateway}/graphql", FEDERATED_QUERY)
+        console.print(Syntax(json.dumps(result, indent=2), "json"))
+        console.print(f"\nGraphiQL: open [link]{gateway}/graphql[/link] in a browser.")
 
 
 async def run_demo(host: str = "127.0.0.1") -> None:
     console = Console()
     bindings = [Binding(sg.asgi_app(), host, DEMO_PORTS[sg.name]) for sg in SUBGRAPHS]
+    urls = {name: f"http://{host}:{port}/graphql" for name, port in DEMO_PORTS.items()}
+    gateway = create_app(SUPERGRAPH.read_text(), GatewayConfig(subgraph_urls=urls))
+    bindings.append(Binding(gateway, host, GATEWAY_PORT))
     server = asyncio.create_task(serve_all(bindings))
     try:
         await _show(console, host)

@@ -41,11 +41,11 @@ def _path(link: PathLink) -> list[str | int]:
 
 
 class Completer:
+    """Completes responses for one API schema; holds no per-request state."""
+
     def __init__(self, schema: GraphQLSchema, applies: PossibleTest) -> None:
         self.schema = schema
         self.applies = applies
-        self._errored: set[tuple[Any, ...]] = set()
-        self._errored_below: set[tuple[Any, ...]] = set()
 
     def complete(
         self,
@@ -55,12 +55,24 @@ class Completer:
         errors: list[dict[str, Any]],
         precompleted: frozenset[str] = frozenset(),
     ) -> dict[str, Any] | None:
-        """The response ``data``: ``None`` when a non-null root field failed."""
+        """The response ``data``: ``None`` when a non-null root field failed. Appends the
+        completion errors to ``errors`` (which holds the fetch errors so far)."""
+        run = _Completion(self.schema, self.applies, errors)
+        result = run._object(selection, root_type, data or {}, None, errors, precompleted)
+        return None if result is _INVALID else result
+
+
+class _Completion:
+    """One response's completion: knows where fetch errors already explain a null."""
+
+    def __init__(
+        self, schema: GraphQLSchema, applies: PossibleTest, errors: list[dict[str, Any]]
+    ) -> None:
+        self.schema = schema
+        self.applies = applies
         paths = [tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)]
         self._errored = set(paths)
         self._errored_below = {p[:i] for p in paths for i in range(1, len(p) + 1)}
-        result = self._object(selection, root_type, data or {}, None, errors, precompleted)
-        return None if result is _INVALID else result
 
     def _object(
         self,

@@ -71,7 +71,11 @@ class GatewayApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"].rstrip("/") or "/"
+        path = scope["path"]
+        root_path = scope.get("root_path", "")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :]  # mounted under a prefix (Starlette Mount, etc.)
+        path = path.rstrip("/") or "/"
         method = scope["method"]
         if path == "/health":
             await send_response(send, 200, b'{"status":"UP"}', APPLICATION_JSON)

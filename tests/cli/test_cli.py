@@ -1,0 +1,137 @@
+"""The ``hansa`` command line: ``plan`` and ``gateway``, as a user runs them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hansa.cli import main
+from hansa.demo import accounts, products, reviews
+from hansa.http.serve import serving
+from tests.federation.harness import Query, Scenario, all_scenarios
+from tests.support.http import post_graphql
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_SUPERGRAPH = REPO / "src/hansa/demo/supergraph.graphql"
+PLANNABLE = [
+    pytest.param(scenario, query, id=f"{scenario.name}/{query.name}")
+    for scenario in all_scenarios()
+    for query in scenario.queries
+    if "data" in scenario.expected(query)["response"]
+]
+
+
+@pytest.mark.parametrize(("scenario", "query"), PLANNABLE)
+def test_plan_prints_a_plan_for_every_corpus_query(
+    scenario: Scenario, query: Query, tmp_path: Path
+) -> None:
+    document = tmp_path / "query.graphql"
+    document.write_text(query.query)
+    args = ["plan", "--supergraph", str(scenario.supergraph_path), str(document)]
+    if query.operation_name:
+        args += ["--operation-name", query.operation_name]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("QueryPlan {")
+
+
+def test_plan_shows_conditions_and_fetches(tmp_path: Path) -> None:
+    document = tmp_path / "q.graphql"
+    document.write_text(
+        "query($r: Boolean!) { topProducts { name reviews @include(if: $r) { body } } }"
+    )
+    result = CliRunner().invoke(main, ["plan", "--supergraph", str(DEMO_SUPERGRAPH), str(document)])
+    assert result.exit_code == 0, result.output
+    assert "Condition(if: $r)" in result.output
+    assert 'Flatten(path: "topProducts.@")' in result.output
+    assert 'Fetch(service: "reviews")' in result.output
+
+
+def test_plan_reports_invalid_queries(tmp_path: Path) -> None:
+    document = tmp_path / "q.graphql"
+    document.write_text("{ nope }")
+    result = CliRunner().invoke(main, ["plan", "--supergraph", str(DEMO_SUPERGRAPH), str(document)])
+    assert result.exit_code == 1
+    assert "GRAPHQL_VALIDATION_FAILED" in result.output
+
+
+@pytest.mark.parametrize(
+    ("sdl", "message"),
+    [
+        ("type Query { a: Int }", "not a supergraph"),
+        ("type Query {", "does not parse"),
+        (
+            DEMO_SUPERGRAPH.read_text().replace("join/v0.3", "join/v0.9"),
+            "unsupported join spec version v0.9",
+        ),
+    ],
+)
+def test_gateway_refuses_a_bad_supergraph(tmp_path: Path, sdl: str, message: str) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(sdl)
+    done = subprocess.run(
+        [sys.executable, "-m", "hansa.cli", "gateway", "--supergraph", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_gateway_command_serves_a_supergraph() -> None:
+    with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
+        port = _free_port()
+        overrides = [
+            f"--subgraph-url={name}={url}/graphql"
+            for name, url in zip(("accounts", "products", "reviews"), urls, strict=True)
+        ]
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hansa.cli",
+                "gateway",
+                "--supergraph",
+                str(DEMO_SUPERGRAPH),
+                "--port",
+                str(port),
+                *overrides,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/graphql"
+            for _ in range(100):
+                try:
+                    body = post_graphql(url, "{ me { name reviews { product { name } } } }").json()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise AssertionError("gateway did not start")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert body == {
+        "data": {
+            "me": {
+                "name": "Ada Lovelace",
+                "reviews": [{"product": {"name": "Table"}}, {"product": {"name": "Couch"}}],
+            }
+        }
+    }
