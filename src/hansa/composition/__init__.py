@@ -1,0 +1,63 @@
+"""Composition: subgraph SDLs → supergraph SDL, with Apollo-compatible rules, errors and hints.
+
+>>> result = compose([Subgraph("accounts", "http://accounts/graphql", sdl), ...])
+>>> result.supergraph_sdl, result.errors, result.hints
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hansa.composition.errors import CompositionError, Hint, Location
+from hansa.composition.merge import Merger
+from hansa.composition.printer import print_supergraph
+from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
+
+
+@dataclass(frozen=True)
+class SubgraphInput:
+    name: str
+    url: str
+    sdl: str
+
+
+@dataclass
+class Result:
+    supergraph_sdl: str | None
+    errors: list[CompositionError] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.supergraph_sdl is not None and not self.errors
+
+
+def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
+    """Compose subgraphs; on failure ``supergraph_sdl`` is None and ``errors`` says why."""
+    errors: list[CompositionError] = []
+    read: list[SubgraphDef] = []
+    seen: set[str] = set()
+    for sg in subgraphs:
+        if sg.name in seen:
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME", f'A subgraph named "{sg.name}" is listed twice.'
+                )
+            )
+            continue
+        seen.add(sg.name)
+        parsed, problems = read_subgraph(sg.name, sg.url, sg.sdl)
+        errors.extend(problems)
+        if parsed is not None:
+            read.append(parsed)
+    if errors:
+        return Result(None, errors)
+    merger = Merger(read)
+    schema = merger.merge()
+    if merger.errors:
+        return Result(None, merger.errors, merger.hints)
+    return Result(print_supergraph(schema), [], merger.hints)
+
+
+__all__ = ["CompositionError", "Hint", "Location", "Result", "SubgraphInput", "compose"]

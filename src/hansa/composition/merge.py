@@ -1,0 +1,760 @@
+"""Merge subgraphs into the supergraph: types, fields, arguments, enums, inputs, join metadata.
+
+Rules follow Apollo Federation 2: output field types merge covariantly (the supergraph type is
+the most general), argument and input field types invariantly-up-to-nullability (the most
+restrictive), enums by usage (union for output-only, intersection for input-only, equality when
+both), input objects by intersection, unions and implementations by union. Every element gets
+the ``@join__*`` applications that let a gateway route it. Fed 1 subgraphs are read with Fed 1
+semantics (every field shareable, ``@external`` on key fields ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    ListTypeNode,
+    NonNullTypeNode,
+    StringValueNode,
+    TypeNode,
+    print_ast,
+)
+
+from hansa.composition.errors import CompositionError, Hint, Location
+from hansa.composition.output import OutArg, OutEnumValue, OutField, OutSchema, OutType
+from hansa.composition.subgraph_reader import (
+    Applied,
+    ArgDef,
+    FieldDef,
+    SubgraphDef,
+    TypeDef,
+    named_type,
+)
+from hansa.supergraph.reader import parse_field_set
+
+BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
+_SECURITY = ("authenticated", "requiresScopes", "policy")
+
+
+def graph_enum_name(name: str) -> str:
+    value = re.sub(r"[^A-Z0-9_]", "_", name.upper())
+    return f"_{value}" if value[:1].isdigit() else value
+
+
+def type_text(node: TypeNode) -> str:
+    return print_ast(node)
+
+
+def _output_merge(types: list[TypeNode]) -> TypeNode | None:
+    """The most general of compatible output types (covariance), or None if incompatible."""
+    first = types[0]
+    if all(type_text(t) == type_text(first) for t in types):
+        return first
+    if any(isinstance(t, NonNullTypeNode) for t in types):
+        inner = [t.type if isinstance(t, NonNullTypeNode) else t for t in types]
+        merged = _output_merge(inner)
+        if merged is None:
+            return None
+        if not all(isinstance(t, NonNullTypeNode) for t in types):
+            return merged
+        return NonNullTypeNode(type=merged)  # type: ignore[arg-type]
+    if all(isinstance(t, ListTypeNode) for t in types):
+        merged = _output_merge([t.type for t in types])  # type: ignore[attr-defined]
+        return None if merged is None else ListTypeNode(type=merged)
+    return None
+
+
+def _input_merge(types: list[TypeNode]) -> TypeNode | None:
+    """The most restrictive of compatible input types (non-null if any is), or None."""
+    first = types[0]
+    if all(type_text(t) == type_text(first) for t in types):
+        return first
+    if any(isinstance(t, NonNullTypeNode) for t in types):
+        inner = [t.type if isinstance(t, NonNullTypeNode) else t for t in types]
+        merged = _input_merge(inner)
+        return None if merged is None else NonNullTypeNode(type=merged)  # type: ignore[arg-type]
+    if all(isinstance(t, ListTypeNode) for t in types):
+        merged = _input_merge([t.type for t in types])  # type: ignore[attr-defined]
+        return None if merged is None else ListTypeNode(type=merged)
+    return None
+
+
+def _named_compatible(types: list[TypeNode]) -> bool:
+    names = {named_type(t) for t in types}
+    return len(names) == 1
+
+
+@dataclass
+class _Source:
+    subgraph: SubgraphDef
+    type: TypeDef
+
+
+@dataclass
+class Merger:
+    subgraphs: list[SubgraphDef]
+    errors: list[CompositionError] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+    features: set[str] = field(default_factory=set)
+    labels: bool = False
+    contexts: bool = False
+
+    def __post_init__(self) -> None:
+        self.subgraphs = sorted(self.subgraphs, key=lambda s: s.name)
+        self.enum = {s.name: graph_enum_name(s.name) for s in self.subgraphs}
+        self.by_type: dict[str, list[_Source]] = {}
+        for sg in self.subgraphs:
+            for name, type_def in sg.types.items():
+                self.by_type.setdefault(name, []).append(_Source(sg, type_def))
+        self.kinds: dict[str, str] = {}
+        self.input_usage: set[str] = set()
+        self.output_usage: set[str] = set()
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def merge(self) -> OutSchema:
+        self._check_kinds()
+        self._usage()
+        out_types: list[OutType] = []
+        for name, sources in self.by_type.items():
+            kind = self.kinds[name]
+            if kind in ("object", "interface"):
+                out_types.append(self._composite(name, kind, sources))
+            elif kind == "union":
+                out_types.append(self._union(name, sources))
+            elif kind == "enum":
+                out_types.append(self._enum(name, sources))
+            elif kind == "input":
+                out_types.append(self._input(name, sources))
+            elif kind == "scalar":
+                if name in BUILTIN_SCALARS:
+                    continue
+                out_types.append(self._scalar(name, sources))
+        self._interface_object_fields(out_types)
+        if "Query" not in self.by_type or not any(
+            f for s in self.by_type["Query"] for f in s.type.fields
+        ):
+            self.errors.append(
+                CompositionError(
+                    "NO_QUERIES",
+                    "No queries found in any subgraph: a supergraph must have a query root type.",
+                )
+            )
+        roots = {
+            op: name
+            for op, name in (
+                ("query", "Query"),
+                ("mutation", "Mutation"),
+                ("subscription", "Subscription"),
+            )
+            if name in self.by_type
+        }
+        version = "0.5" if self.contexts else "0.4" if self.labels else "0.3"
+        features: list[tuple[str, str | None]] = []
+        order = [
+            ("inaccessible", "https://specs.apollo.dev/inaccessible/v0.2", "SECURITY"),
+            ("tag", "https://specs.apollo.dev/tag/v0.3", None),
+            ("authenticated", "https://specs.apollo.dev/authenticated/v0.1", "SECURITY"),
+            ("requiresScopes", "https://specs.apollo.dev/requiresScopes/v0.1", "SECURITY"),
+            ("policy", "https://specs.apollo.dev/policy/v0.1", "SECURITY"),
+            ("cost", "https://specs.apollo.dev/cost/v0.1", None),
+        ]
+        for feature, url, purpose in order:
+            if feature in self.features:
+                features.append((url, purpose))
+        return OutSchema(
+            graphs=[(self.enum[s.name], s.name, s.url) for s in self.subgraphs],
+            roots=roots,
+            types=out_types,
+            join_version=version,
+            features=features,
+        )
+
+    # -- checks across subgraphs ---------------------------------------------------------------
+
+    def _check_kinds(self) -> None:
+        for name, sources in self.by_type.items():
+            kinds = {"interface" if s.type.has("interfaceObject") else s.type.kind for s in sources}
+            if len(kinds) > 1:
+                described = ", ".join(f'{s.type.kind} in "{s.subgraph.name}"' for s in sources)
+                self.errors.append(
+                    CompositionError(
+                        "TYPE_KIND_MISMATCH",
+                        f'Type "{name}" has mismatched kind: it is defined as {described}',
+                    )
+                )
+            self.kinds[name] = sorted(kinds)[0] if len(kinds) == 1 else sources[0].type.kind
+
+    def _usage(self) -> None:
+        """Which types are used in input positions and which in output positions."""
+        for sources in self.by_type.values():
+            for source in sources:
+                for f in source.type.fields.values():
+                    if source.type.kind == "input":
+                        self.input_usage.add(named_type(f.type))
+                    else:
+                        self.output_usage.add(named_type(f.type))
+                    for arg in f.args.values():
+                        self.input_usage.add(named_type(arg.type))
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _description(self, values: list[str | None], coordinate: str) -> str | None:
+        present = [v for v in values if v is not None and v.strip()]
+        if not present:
+            return None
+        counts = Counter(present)
+        best = max(counts.values())
+        chosen = next(v for v in present if counts[v] == best)
+        if len(counts) > 1:
+            self.hints.append(
+                Hint(
+                    "INCONSISTENT_DESCRIPTION",
+                    f'Element "{coordinate}" has inconsistent descriptions across subgraphs.',
+                    coordinate,
+                )
+            )
+        return chosen
+
+    def _common_directives(self, lists: list[list[Applied]]) -> list[str]:
+        """@inaccessible, @tag, @deprecated, security and cost directives, merged."""
+        result: list[str] = []
+        flat = [d for directives in lists for d in directives]
+        if any(d.name == "inaccessible" for d in flat):
+            self.features.add("inaccessible")
+            result.append("@inaccessible")
+        tags: list[str] = []
+        for d in flat:
+            if d.name == "tag":
+                name = d.string("name")
+                if name is not None and name not in tags:
+                    tags.append(name)
+        if tags:
+            self.features.add("tag")
+            result.extend(f'@tag(name: "{t}")' for t in tags)
+        for d in flat:
+            if d.name == "deprecated":
+                result.append(print_ast(d.node))
+                break
+        for name in _SECURITY:
+            found = [d for d in flat if d.name == name]
+            if found:
+                self.features.add(name)
+                result.append(_reprint(found[0], name))
+        for name in ("cost", "listSize"):
+            found = [d for d in flat if d.name == name]
+            if found:
+                self.features.add("cost")
+                result.append(_reprint(found[0], name))
+        for d in flat:
+            if d.name == "specifiedBy":
+                result.append(print_ast(d.node))
+                break
+        return result
+
+    def _join_type(self, source: _Source) -> list[str]:
+        graph = self.enum[source.subgraph.name]
+        type_def = source.type
+        flags = ""
+        if self._is_extension(source):
+            flags += ", extension: true"
+        if type_def.has("interfaceObject"):
+            flags += ", isInterfaceObject: true"
+        keys = type_def.keys if type_def.kind in ("object", "interface") else []
+        if not keys:
+            return [f"@join__type(graph: {graph}{flags})"]
+        result = []
+        for key in keys:
+            fields = key.string("fields") or ""
+            resolvable = key.value("resolvable")
+            extra = ", resolvable: false" if resolvable is False else ""
+            result.append(f"@join__type(graph: {graph}, key: {_quote(fields)}{flags}{extra})")
+        return result
+
+    def _is_extension(self, source: _Source) -> bool:
+        if source.type.has("extends"):
+            return True
+        return (
+            source.subgraph.version == 2
+            and source.type.name in source.subgraph.only_extended
+            and source.type.name not in ("Query", "Mutation", "Subscription")
+        )
+
+    # -- object and interface types ------------------------------------------------------------
+
+    def _key_fields(self, source: _Source) -> set[str]:
+        names: set[str] = set()
+        for key in source.type.keys:
+            fields = key.string("fields")
+            if fields:
+                try:
+                    selection = parse_field_set(fields)
+                except ValueError:
+                    continue
+                names.update(s.name.value for s in selection.selections if hasattr(s, "name"))
+        return names
+
+    def _used_fields(self, source: _Source) -> set[str]:
+        """Fields of the type named in its keys, or in @requires/@provides of its own fields."""
+        names = self._key_fields(source)
+        for f in source.type.fields.values():
+            for directive in ("requires",):
+                d = f.directive(directive)
+                fields = d.string("fields") if d else None
+                if fields:
+                    with contextlib.suppress(ValueError):
+                        names.update(
+                            s.name.value
+                            for s in parse_field_set(fields).selections
+                            if hasattr(s, "name")
+                        )
+        return names
+
+    def _is_external(self, source: _Source, f: FieldDef) -> bool:
+        external = f.has("external") or source.type.has("external")
+        # Fed 1 marks the key fields of extensions @external; they are not.
+        return external and not (
+            source.subgraph.version == 1 and f.name in self._key_fields(source)
+        )
+
+    def _shareable(self, source: _Source, f: FieldDef) -> bool:
+        return (
+            source.subgraph.version == 1
+            or f.has("shareable")
+            or source.type.has("shareable")
+            or f.name in self._key_fields(source)
+        )
+
+    def _composite(self, name: str, kind: str, sources: list[_Source]) -> OutType:
+        out = OutType(kind, name)
+        out.description = self._description([s.type.description for s in sources], name)
+        for source in sources:
+            out.directives.extend(self._join_type(source))
+        interfaces: list[str] = []
+        for source in sources:
+            for interface in source.type.interfaces:
+                out.directives.append(
+                    f'@join__implements(graph: {self.enum[source.subgraph.name]}, interface: "{interface}")'
+                )
+                if interface not in interfaces:
+                    interfaces.append(interface)
+        out.interfaces = interfaces
+        out.directives.extend(self._common_directives([s.type.directives for s in sources]))
+        out.directives.extend(self._composed(s.type.directives for s in sources))
+
+        field_sources: dict[str, list[tuple[_Source, FieldDef]]] = {}
+        for source in sources:
+            for f in source.type.fields.values():
+                field_sources.setdefault(f.name, []).append((source, f))
+        type_subgraphs = [s.subgraph.name for s in sources]
+        for field_name, defs in field_sources.items():
+            merged = self._composite_field(name, kind, field_name, defs, type_subgraphs)
+            if merged is not None:
+                out.fields.append(merged)
+        return out
+
+    def _composite_field(
+        self,
+        type_name: str,
+        kind: str,
+        field_name: str,
+        defs: list[tuple[_Source, FieldDef]],
+        type_subgraphs: list[str],
+    ) -> OutField | None:
+        coordinate = f"{type_name}.{field_name}"
+        externals = [(s, f) for s, f in defs if self._is_external(s, f)]
+        resolving = [(s, f) for s, f in defs if not self._is_external(s, f)]
+        typed = resolving or defs
+        merged_type = _output_merge([f.type for _, f in typed])
+        if merged_type is None or not _named_compatible([f.type for _, f in defs]):
+            described = ", ".join(
+                f'type "{type_text(f.type)}" in "{s.subgraph.name}"' for s, f in defs
+            )
+            code = (
+                "EXTERNAL_TYPE_MISMATCH"
+                if externals
+                and resolving
+                and _output_merge([f.type for _, f in resolving]) is not None
+                else "FIELD_TYPE_MISMATCH"
+            )
+            self.errors.append(
+                CompositionError(
+                    code,
+                    f'Type of field "{coordinate}" is incompatible across subgraphs: it has {described}',
+                )
+            )
+            return None
+        merged_text = type_text(merged_type)
+        if externals and not resolving and kind == "object":
+            self.errors.append(
+                CompositionError(
+                    "EXTERNAL_MISSING_ON_BASE",
+                    f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed ({", ".join(repr(s.subgraph.name) for s, _ in externals)}).'.replace(
+                        "'", '"'
+                    ),
+                )
+            )
+        # Overrides: who takes the field from whom.
+        overridden: dict[str, Applied] = {}
+        for source, f in resolving:
+            d = f.directive("override")
+            if d is None:
+                continue
+            origin = d.string("from")
+            if origin is None:
+                continue
+            if origin == source.subgraph.name:
+                self.errors.append(
+                    CompositionError(
+                        "OVERRIDE_FROM_SELF_ERROR",
+                        f'Source and destination subgraphs "{origin}" are the same for overridden field "{coordinate}"',
+                    )
+                )
+                continue
+            if d.string("label") is not None:
+                self.labels = True
+            if not any(s.subgraph.name == origin for s, _ in defs) and all(
+                sg.name != origin for sg in self.subgraphs
+            ):
+                self.hints.append(
+                    Hint(
+                        "FROM_SUBGRAPH_DOES_NOT_EXIST",
+                        f'Source subgraph "{origin}" for field "{coordinate}" on subgraph "{source.subgraph.name}" does not exist.',
+                        coordinate,
+                    )
+                )
+            overridden[origin] = d
+        if kind == "object" and type_name not in ("Subscription",):
+            sharers = [(s, f) for s, f in resolving if s.subgraph.name not in overridden]
+            if len(sharers) > 1 and not all(self._shareable(s, f) for s, f in sharers):
+                unshared = [s.subgraph.name for s, f in sharers if not self._shareable(s, f)]
+                all_names = [s.subgraph.name for s, _ in sharers]
+                self.errors.append(
+                    CompositionError(
+                        "INVALID_FIELD_SHARING",
+                        f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved from subgraphs {_names(all_names)} and defined as non-shareable in '
+                        + ("subgraph" if len(unshared) == 1 else "subgraphs")
+                        + f" {_names(unshared)}",
+                        tuple(Location(s.subgraph.name, f.line, f.column) for s, f in sharers),
+                    )
+                )
+        joins: list[str] = []
+        needs_join = [s.subgraph.name for s, _ in defs] != type_subgraphs
+        types_differ = any(type_text(f.type) != merged_text for _, f in defs)
+        for source, f in defs:
+            graph = self.enum[source.subgraph.name]
+            name = source.subgraph.name
+            args: list[str] = []
+            is_external = self._is_external(source, f)
+            if name in overridden and not is_external:
+                label = overridden[name].string("label")
+                needs_join = True
+                if label is not None:
+                    joins.append(f"@join__field(graph: {graph}, overrideLabel: {_quote(label)})")
+                elif field_name in self._used_fields(source):
+                    joins.append(f"@join__field(graph: {graph}, usedOverridden: true)")
+                continue
+            requires = f.directive("requires")
+            provides = f.directive("provides")
+            override = f.directive("override")
+            if requires is not None and requires.string("fields"):
+                args.append(f"requires: {_quote(requires.string('fields') or '')}")
+            if provides is not None and provides.string("fields"):
+                args.append(f"provides: {_quote(provides.string('fields') or '')}")
+            if types_differ:
+                args.append(f"type: {_quote(type_text(f.type))}")
+            if is_external:
+                args.append("external: true")
+            if override is not None and override.string("from") and override.string("from") != name:
+                args.append(f"override: {_quote(override.string('from') or '')}")
+                label = override.string("label")
+                if label is not None:
+                    args.append(f"overrideLabel: {_quote(label)}")
+            if args:
+                needs_join = True
+            joins.append(f"@join__field(graph: {graph}{''.join(', ' + a for a in args)})")
+        out = OutField(field_name, merged_text)
+        out.description = self._description([f.description for _, f in defs], coordinate)
+        out.args = self._field_args(coordinate, [f for _, f in (resolving or defs)])
+        out.directives = self._common_directives([f.directives for _, f in defs])
+        if needs_join:
+            out.directives.extend(joins)
+        out.directives.extend(self._composed(f.directives for _, f in defs))
+        return out
+
+    def _field_args(self, coordinate: str, defs: list[FieldDef]) -> list[OutArg]:
+        names: list[str] = []
+        for f in defs:
+            for arg in f.args:
+                if arg not in names:
+                    names.append(arg)
+        result: list[OutArg] = []
+        for arg_name in names:
+            present = [f.args[arg_name] for f in defs if arg_name in f.args]
+            if len(present) < len(defs):
+                if any(isinstance(a.type, NonNullTypeNode) and a.default is None for a in present):
+                    self.errors.append(
+                        CompositionError(
+                            "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                            f'Argument "{coordinate}({arg_name}:)" is required in some subgraphs but does not appear in all subgraphs.',
+                        )
+                    )
+                else:
+                    self.hints.append(
+                        Hint(
+                            "INCONSISTENT_ARGUMENT_PRESENCE",
+                            f'Optional argument "{coordinate}({arg_name}:)" will not be included in the supergraph as it does not appear in all subgraphs.',
+                            coordinate,
+                        )
+                    )
+                continue
+            merged = self._input_value(
+                f"{coordinate}({arg_name}:)",
+                present,
+                "ARGUMENT_DEFAULT_MISMATCH",
+                "FIELD_ARGUMENT_TYPE_MISMATCH",
+            )
+            if merged is not None:
+                result.append(merged)
+        return result
+
+    def _input_value(
+        self, coordinate: str, present: list[ArgDef], default_code: str, type_code: str
+    ) -> OutArg | None:
+        merged_type = _input_merge([a.type for a in present])
+        if merged_type is None or not _named_compatible([a.type for a in present]):
+            self.errors.append(
+                CompositionError(
+                    type_code,
+                    f'Type of "{coordinate}" is incompatible across subgraphs: '
+                    + ", ".join(type_text(a.type) for a in present),
+                )
+            )
+            return None
+        defaults = {print_ast(a.default) if a.default is not None else None for a in present}
+        if len(defaults) > 1:
+            real = {d for d in defaults if d is not None}
+            if len(real) > 1:
+                self.errors.append(
+                    CompositionError(
+                        default_code,
+                        f'"{coordinate}" has incompatible default values across subgraphs: '
+                        + ", ".join(sorted(real)),
+                    )
+                )
+                return None
+        default = next((d for d in defaults if d is not None), None)
+        name = (
+            coordinate.rsplit("(", 1)[-1].rstrip(":)")
+            if "(" in coordinate
+            else coordinate.rsplit(".", 1)[-1]
+        )
+        out = OutArg(name, type_text(merged_type), default)
+        out.description = self._description([a.description for a in present], coordinate)
+        out.directives = self._common_directives([a.directives for a in present])
+        out.directives.extend(self._composed(a.directives for a in present))
+        return out
+
+    # -- other kinds --------------------------------------------------------------------------
+
+    def _union(self, name: str, sources: list[_Source]) -> OutType:
+        out = OutType("union", name)
+        out.description = self._description([s.type.description for s in sources], name)
+        out.directives = [d for s in sources for d in self._join_type(s)]
+        members: list[str] = []
+        for source in sources:
+            for member in source.type.members:
+                out.directives.append(
+                    f'@join__unionMember(graph: {self.enum[source.subgraph.name]}, member: "{member}")'
+                )
+                if member not in members:
+                    members.append(member)
+        out.directives.extend(self._common_directives([s.type.directives for s in sources]))
+        out.members = members
+        return out
+
+    def _enum(self, name: str, sources: list[_Source]) -> OutType:
+        out = OutType("enum", name)
+        out.description = self._description([s.type.description for s in sources], name)
+        out.directives = [d for s in sources for d in self._join_type(s)]
+        out.directives.extend(self._common_directives([s.type.directives for s in sources]))
+        as_input = name in self.input_usage
+        as_output = name in self.output_usage or not as_input
+        all_values: list[str] = []
+        for source in sources:
+            for value in source.type.values:
+                if value not in all_values:
+                    all_values.append(value)
+        keep: list[str] = []
+        for value in all_values:
+            having = [s for s in sources if value in s.type.values]
+            if len(having) == len(sources):
+                keep.append(value)
+            elif as_input and as_output:
+                self.errors.append(
+                    CompositionError(
+                        "ENUM_VALUE_MISMATCH",
+                        f'Enum type "{name}" is used as both input type and output type but value "{value}" is not defined in all the subgraphs defining "{name}".',
+                    )
+                )
+            elif as_output:
+                keep.append(value)
+            else:
+                self.hints.append(
+                    Hint(
+                        "INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM",
+                        f'Value "{value}" of enum type "{name}" will not be part of the supergraph as it is not defined in all the subgraphs defining "{name}".',
+                        f"{name}.{value}",
+                    )
+                )
+        if not keep:
+            self.errors.append(
+                CompositionError(
+                    "EMPTY_MERGED_ENUM_TYPE",
+                    f'None of the values of enum type "{name}" are defined consistently in all the subgraphs defining that type. As only values common to all subgraphs are merged, this would result in an empty type.',
+                )
+            )
+        for value in keep:
+            defs = [s.type.values[value] for s in sources if value in s.type.values]
+            out_value = OutEnumValue(value)
+            out_value.description = self._description(
+                [d.description for d in defs], f"{name}.{value}"
+            )
+            out_value.directives = self._common_directives([d.directives for d in defs])
+            out_value.directives.extend(
+                f"@join__enumValue(graph: {self.enum[s.subgraph.name]})"
+                for s in sources
+                if value in s.type.values
+            )
+            out.values.append(out_value)
+        return out
+
+    def _input(self, name: str, sources: list[_Source]) -> OutType:
+        out = OutType("input", name)
+        out.description = self._description([s.type.description for s in sources], name)
+        out.directives = [d for s in sources for d in self._join_type(s)]
+        out.directives.extend(self._common_directives([s.type.directives for s in sources]))
+        names: list[str] = []
+        for source in sources:
+            for f in source.type.fields:
+                if f not in names:
+                    names.append(f)
+        for field_name in names:
+            defs = [s.type.fields[field_name] for s in sources if field_name in s.type.fields]
+            coordinate = f"{name}.{field_name}"
+            if len(defs) < len(sources):
+                if any(isinstance(f.type, NonNullTypeNode) and f.default is None for f in defs):
+                    self.errors.append(
+                        CompositionError(
+                            "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
+                            f'Input object field "{coordinate}" is required in some subgraphs but does not appear in all subgraphs.',
+                        )
+                    )
+                else:
+                    self.hints.append(
+                        Hint(
+                            "INCONSISTENT_INPUT_OBJECT_FIELD",
+                            f'Input object field "{coordinate}" will not be added to "{name}" in the supergraph as it does not appear in all subgraphs.',
+                            coordinate,
+                        )
+                    )
+                continue
+            as_args = [ArgDef(f.name, f.type, f.default, f.description, f.directives) for f in defs]
+            merged = self._input_value(
+                coordinate, as_args, "INPUT_FIELD_DEFAULT_MISMATCH", "FIELD_TYPE_MISMATCH"
+            )
+            if merged is None:
+                continue
+            out_field = OutField(
+                field_name, merged.type, [], merged.description, merged.directives, merged.default
+            )
+            if any(type_text(f.type) != merged.type for f in defs):
+                out_field.directives.extend(
+                    f"@join__field(graph: {self.enum[s.subgraph.name]}"
+                    + (
+                        f", type: {_quote(type_text(s.type.fields[field_name].type))}"
+                        if type_text(s.type.fields[field_name].type) != merged.type
+                        else ""
+                    )
+                    + ")"
+                    for s in sources
+                )
+            out.fields.append(out_field)
+        if not out.fields:
+            self.errors.append(
+                CompositionError(
+                    "EMPTY_MERGED_INPUT_TYPE",
+                    f'None of the fields of input object type "{name}" are consistently defined in all the subgraphs defining that type. As only fields common to all subgraphs are merged, this would result in an empty type.',
+                )
+            )
+        return out
+
+    def _scalar(self, name: str, sources: list[_Source]) -> OutType:
+        out = OutType("scalar", name)
+        out.description = self._description([s.type.description for s in sources], name)
+        out.directives = [d for s in sources for d in self._join_type(s)]
+        out.directives.extend(self._common_directives([s.type.directives for s in sources]))
+        return out
+
+    def _composed(self, lists: Any) -> list[str]:
+        """Applications of custom directives some subgraph asked to keep (@composeDirective)."""
+        wanted = {name for sg in self.subgraphs for name in sg.compose_directives}
+        if not wanted:
+            return []
+        result: list[str] = []
+        for directives in lists:
+            for d in directives:
+                if d.name in wanted:
+                    text = print_ast(d.node)
+                    if text not in result:
+                        result.append(text)
+        return result
+
+    # -- @interfaceObject ----------------------------------------------------------------------
+
+    def _interface_object_fields(self, out_types: list[OutType]) -> None:
+        """Fields an @interfaceObject adds to an interface appear on its implementations with a
+        bare ``@join__field``: no subgraph resolves them through the implementation itself."""
+        by_name = {t.name: t for t in out_types}
+        for name, sources in self.by_type.items():
+            io_sources = [s for s in sources if s.type.has("interfaceObject")]
+            if not io_sources or self.kinds.get(name) != "interface":
+                continue
+            interface = by_name.get(name)
+            if interface is None:
+                continue
+            for t in out_types:
+                if t.kind != "object" or name not in t.interfaces:
+                    continue
+                present = {f.name for f in t.fields}
+                for f in interface.fields:
+                    if f.name in present:
+                        continue
+                    if not any(f.name in s.type.fields for s in io_sources):
+                        continue
+                    copied = OutField(f.name, f.type, f.args, f.description)
+                    copied.directives = [d for d in f.directives if not d.startswith("@join__")]
+                    copied.directives.append("@join__field")
+                    t.fields.append(copied)
+
+
+def _reprint(d: Applied, name: str) -> str:
+    """A directive application under its canonical name (subgraphs may have renamed it)."""
+    if not d.args:
+        return f"@{name}"
+    return f"@{name}(" + ", ".join(f"{k}: {print_ast(v)}" for k, v in d.args.items()) + ")"
+
+
+def _quote(text: str) -> str:
+    return print_ast(StringValueNode(value=text))
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f'"{n}"' for n in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
