@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -13,6 +14,7 @@ import click
 from hansa import __version__
 
 if TYPE_CHECKING:
+    from hansa.composition.config import SubgraphSource
     from hansa.supergraph import Supergraph
 
 
@@ -59,13 +61,72 @@ def _url_overrides(values: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
+def _compose_config(config_path: Path) -> tuple[str, list[SubgraphSource]]:
+    """Compose the subgraphs a config lists; prints hints, exits 1 with errors on failure."""
+    from hansa.composition import compose
+    from hansa.composition.config import ConfigError, load_config, read_sources
+
+    try:
+        sources = load_config(config_path)
+        inputs = asyncio.run(read_sources(sources))
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    result = compose(inputs)
+    files = {s.name: s.describe() for s in sources}
+    for hint in result.hints:
+        click.echo(f"hint {hint}", err=True)
+    if result.supergraph_sdl is None:
+        for problem in result.errors:
+            click.echo(f"error {problem.code}: {problem.message}", err=True)
+            for loc in problem.locations:
+                click.echo(
+                    f"    at {files.get(loc.subgraph, loc.subgraph)}:{loc.line}:{loc.column}",
+                    err=True,
+                )
+        raise click.ClickException(f"composition failed with {len(result.errors)} error(s)")
+    return result.supergraph_sdl, sources
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Subgraph list in Rover's supergraph.yaml shape (YAML or TOML).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the supergraph here instead of stdout.",
+)
+def compose(config_path: Path, output: Path | None) -> None:
+    """Compose subgraph schemas into a supergraph SDL (offline; no GraphOS needed)."""
+    supergraph, _ = _compose_config(config_path)
+    if output is None:
+        click.echo(supergraph, nl=False)
+    else:
+        output.write_text(supergraph)
+        click.echo(f"wrote {output}", err=True)
+
+
 @main.command()
 @click.option(
     "--supergraph",
     "supergraph_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="Supergraph SDL (from Rover, @apollo/composition or hansa compose).",
+)
+@click.option(
+    "--subgraphs",
+    "subgraphs_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Compose at start-up from this subgraph list (supergraph.yaml) instead.",
+)
+@click.option(
+    "--watch", is_flag=True, help="With --subgraphs: recompose when a schema file changes."
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=4000, show_default=True, type=int)
@@ -82,7 +143,9 @@ def _url_overrides(values: tuple[str, ...]) -> dict[str, str]:
     help="Honour the hansa-expose-query-plan: true request header.",
 )
 def gateway(
-    supergraph_path: Path,
+    supergraph_path: Path | None,
+    subgraphs_path: Path | None,
+    watch: bool,
     host: str,
     port: int,
     subgraph_url: tuple[str, ...],
@@ -91,11 +154,26 @@ def gateway(
     introspection: bool,
     expose_query_plan: bool,
 ) -> None:
-    """Serve a federated graph from a supergraph SDL file."""
+    """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.gateway import GatewayConfig, create_app
+    from hansa.gateway.reload import watch as watch_sources
     from hansa.http.serve import Binding, serve_all
+    from hansa.supergraph import SupergraphError, read_supergraph
 
-    supergraph = _read_supergraph(supergraph_path)
+    if (supergraph_path is None) == (subgraphs_path is None):
+        raise click.UsageError("give exactly one of --supergraph or --subgraphs")
+    if watch and subgraphs_path is None:
+        raise click.UsageError("--watch needs --subgraphs")
+    sources: list[SubgraphSource] = []
+    if supergraph_path is not None:
+        supergraph = _read_supergraph(supergraph_path)
+    else:
+        assert subgraphs_path is not None
+        sdl, sources = _compose_config(subgraphs_path)
+        try:
+            supergraph = read_supergraph(sdl)
+        except SupergraphError as error:
+            raise click.ClickException(f"the composed supergraph is unusable: {error}") from None
     config = GatewayConfig(
         subgraph_urls=_url_overrides(subgraph_url),
         subgraph_timeout=timeout,
@@ -107,6 +185,9 @@ def gateway(
         app = create_app(supergraph, config)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    if watch:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        watch_sources(app, sources)
     names = ", ".join(supergraph.subgraphs)
     click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql")
     try:

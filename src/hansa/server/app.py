@@ -7,7 +7,9 @@ Python traceback reach a client.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +38,21 @@ PLAN_HEADER = b"hansa-expose-query-plan"
 
 
 class GatewayApp:
+    """ASGI app around a ``Gateway``; ``swap`` replaces the gateway (hot reload) between
+    requests, and ``background`` tasks (like a schema watcher) run while the app is up."""
+
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self.config = gateway.config
+        self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def swap(self, gateway: Gateway) -> None:
+        """Serve ``gateway`` from the next request on; the old one closes once idle."""
+        old, self.gateway = self.gateway, gateway
+        self.config = gateway.config
+        task = asyncio.get_running_loop().create_task(_close_later(old))
+        self._tasks.append(task)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -64,8 +78,11 @@ class GatewayApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self._tasks.extend(asyncio.create_task(start()) for start in self.background)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                for task in self._tasks:
+                    task.cancel()
                 await self.gateway.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -138,6 +155,12 @@ class GatewayApp:
         raise RequestError(
             "Only GET and POST are supported.", status=405, code="METHOD_NOT_ALLOWED"
         )
+
+
+async def _close_later(gateway: Gateway, grace: float = 30.0) -> None:
+    """Give in-flight requests on a replaced gateway time to finish, then close its pool."""
+    await asyncio.sleep(grace)
+    await gateway.close()
 
 
 def create_app(
