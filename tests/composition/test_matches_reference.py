@@ -11,6 +11,7 @@ from hansa.operation.prepare import OperationCache
 from hansa.planner.query_planner import QueryPlanner
 from hansa.supergraph import read_supergraph
 from tests.composition.canonical import differences
+from tests.composition.cases import Case, cases
 from tests.federation.harness import Scenario, all_scenarios, placeholder_url
 
 SCENARIOS = [pytest.param(s, id=s.name) for s in all_scenarios() if s.composer == "fed2"]
@@ -43,3 +44,15 @@ def test_gateway_plans_the_same_on_our_supergraph(scenario: Scenario) -> None:
             prepared = OperationCache(supergraph.api_schema).get(query.query, query.operation_name)
             plans.append(QueryPlanner(supergraph).full_plan(prepared).pretty())
         assert plans[0] == plans[1], query.name
+
+
+VALID = [pytest.param(c, id=c.name) for c in cases("valid")]
+INVALID = [pytest.param(c, id=c.name) for c in cases("invalid")]
+
+
+@pytest.mark.parametrize("case", VALID)
+def test_valid_case_equals_apollos(case: Case) -> None:
+    result = compose(case.subgraphs())
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert result.supergraph_sdl is not None
+    assert differences((case.path / "supergraph.graphql").read_text(), result.supergraph_sdl) == []

@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import (
     ListTypeNode,
+    NamedTypeNode,
     NonNullTypeNode,
     StringValueNode,
     TypeNode,
@@ -25,6 +26,7 @@ from graphql import (
 )
 
 from hansa.composition.errors import CompositionError, Hint, Location
+from hansa.composition.features import FEATURES, ORDER
 from hansa.composition.output import OutArg, OutEnumValue, OutField, OutSchema, OutType
 from hansa.composition.subgraph_reader import (
     Applied,
@@ -38,6 +40,18 @@ from hansa.supergraph.reader import parse_field_set
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 _SECURITY = ("authenticated", "requiresScopes", "policy")
+_EXECUTABLE = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
 
 
 def graph_enum_name(name: str) -> str:
@@ -49,21 +63,30 @@ def type_text(node: TypeNode) -> str:
     return print_ast(node)
 
 
-def _output_merge(types: list[TypeNode]) -> TypeNode | None:
-    """The most general of compatible output types (covariance), or None if incompatible."""
+def _output_merge(
+    types: list[TypeNode], is_subtype: Any = lambda _sub, _sup: False
+) -> TypeNode | None:
+    """The most general of compatible output types (covariance), or None if incompatible.
+    ``is_subtype(a, b)``: whether named type ``a`` is an implementation or member of ``b``."""
     first = types[0]
     if all(type_text(t) == type_text(first) for t in types):
         return first
+    if all(isinstance(t, NamedTypeNode) for t in types):
+        names = {named_type(t) for t in types}
+        for candidate in names:
+            if all(n == candidate or is_subtype(n, candidate) for n in names):
+                return next(t for t in types if named_type(t) == candidate)
+        return None
     if any(isinstance(t, NonNullTypeNode) for t in types):
         inner = [t.type if isinstance(t, NonNullTypeNode) else t for t in types]
-        merged = _output_merge(inner)
+        merged = _output_merge(inner, is_subtype)
         if merged is None:
             return None
         if not all(isinstance(t, NonNullTypeNode) for t in types):
             return merged
         return NonNullTypeNode(type=merged)  # type: ignore[arg-type]
     if all(isinstance(t, ListTypeNode) for t in types):
-        merged = _output_merge([t.type for t in types])  # type: ignore[attr-defined]
+        merged = _output_merge([t.type for t in types], is_subtype)  # type: ignore[attr-defined]
         return None if merged is None else ListTypeNode(type=merged)
     return None
 
@@ -153,26 +176,104 @@ class Merger:
             )
             if name in self.by_type
         }
-        version = "0.5" if self.contexts else "0.4" if self.labels else "0.3"
-        features: list[tuple[str, str | None]] = []
-        order = [
-            ("inaccessible", "https://specs.apollo.dev/inaccessible/v0.2", "SECURITY"),
-            ("tag", "https://specs.apollo.dev/tag/v0.3", None),
-            ("authenticated", "https://specs.apollo.dev/authenticated/v0.1", "SECURITY"),
-            ("requiresScopes", "https://specs.apollo.dev/requiresScopes/v0.1", "SECURITY"),
-            ("policy", "https://specs.apollo.dev/policy/v0.1", "SECURITY"),
-            ("cost", "https://specs.apollo.dev/cost/v0.1", None),
-        ]
-        for feature, url, purpose in order:
+        minor = max((sg.fed2_minor for sg in self.subgraphs if sg.version == 2), default=0)
+        if self.contexts or minor >= 8:
+            version = "0.5"
+        elif self.labels or minor == 7:
+            version = "0.4"
+        else:
+            version = "0.3"
+        links: list[str] = []
+        definitions: list[str] = []
+        extra_types: list[str] = []
+        for feature in ORDER:
             if feature in self.features:
-                features.append((url, purpose))
+                links.append(FEATURES[feature].link)
+                definitions.extend(FEATURES[feature].definitions)
+                extra_types.extend(FEATURES[feature].types)
+        custom_links, custom_definitions = self._custom_directives()
+        links.extend(custom_links)
+        definitions.extend(custom_definitions)
+        schema_directives = self._schema_tags()
+        if schema_directives and "tag" not in self.features:
+            self.features.add("tag")
+            links.append(FEATURES["tag"].link)
+            definitions.extend(FEATURES["tag"].definitions)
         return OutSchema(
             graphs=[(self.enum[s.name], s.name, s.url) for s in self.subgraphs],
             roots=roots,
             types=out_types,
             join_version=version,
-            features=features,
+            links=links,
+            schema_directives=schema_directives,
+            directive_definitions=definitions,
+            extra_types=extra_types,
         )
+
+    def _schema_tags(self) -> list[str]:
+        tags: list[str] = []
+        for sg in self.subgraphs:
+            for d in sg.schema_directives:
+                if d.name == "tag" and d.string("name") is not None:
+                    text = f"@tag(name: {_quote(d.string('name') or '')})"
+                    if text not in tags:
+                        tags.append(text)
+        return tags
+
+    def _custom_directives(self) -> tuple[list[str], list[str]]:
+        """Composed custom directives (with their spec's @link) and executable directives
+        defined in every subgraph (locations and arguments they all share)."""
+        links: list[str] = []
+        definitions: list[str] = []
+        composed = {name for sg in self.subgraphs for name in sg.compose_directives}
+        names: list[str] = []
+        for sg in self.subgraphs:
+            names.extend(n for n in sg.directive_definitions if n not in names)
+        for name in names:
+            defined = [
+                sg.directive_definitions[name]
+                for sg in self.subgraphs
+                if name in sg.directive_definitions
+            ]
+            if name in composed:
+                definitions.append(print_ast(defined[0]))
+                for sg in self.subgraphs:
+                    for link in sg.links:
+                        imports = link.args.get("import")
+                        if imports is not None and f'"@{name}"' in print_ast(imports):
+                            text = print_ast(link.node)
+                            if text not in links:
+                                links.append(text)
+                continue
+            if len(defined) != len(self.subgraphs):
+                continue
+            locations = [loc.value for loc in defined[0].locations]
+            common = [
+                loc
+                for loc in locations
+                if loc in _EXECUTABLE
+                and all(any(x.value == loc for x in d.locations) for d in defined)
+            ]
+            if not common:
+                continue
+            args = [
+                a
+                for a in defined[0].arguments or ()
+                if all(
+                    any(
+                        b.name.value == a.name.value and print_ast(b.type) == print_ast(a.type)
+                        for b in d.arguments or ()
+                    )
+                    for d in defined
+                )
+            ]
+            text = f"directive @{name}"
+            if args:
+                text += "(" + ", ".join(print_ast(a) for a in args) + ")"
+            if any(d.repeatable for d in defined) and all(d.repeatable for d in defined):
+                text += " repeatable"
+            definitions.append(text + " on " + " | ".join(common))
+        return links, definitions
 
     # -- checks across subgraphs ---------------------------------------------------------------
 
@@ -202,6 +303,12 @@ class Merger:
                         self.input_usage.add(named_type(arg.type))
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _is_subtype(self, sub: str, sup: str) -> bool:
+        for source in self.by_type.get(sub, ()):
+            if sup in source.type.interfaces:
+                return True
+        return any(sub in source.type.members for source in self.by_type.get(sup, ()))
 
     def _description(self, values: list[str | None], coordinate: str) -> str | None:
         present = [v for v in values if v is not None and v.strip()]
@@ -242,9 +349,22 @@ class Merger:
                 break
         for name in _SECURITY:
             found = [d for d in flat if d.name == name]
-            if found:
-                self.features.add(name)
-                result.append(_reprint(found[0], name))
+            if not found:
+                continue
+            self.features.add(name)
+            if name == "authenticated":
+                result.append("@authenticated")
+                continue
+            arg = "scopes" if name == "requiresScopes" else "policies"
+            combined: list[list[str]] = [[]]
+            for d in found:
+                alternatives = _string_lists(d.args.get(arg))
+                combined = [
+                    sorted(set(have) | set(more)) for have in combined for more in alternatives
+                ] or combined
+            unique = list(dict.fromkeys(tuple(c) for c in combined))
+            rendered = ", ".join("[" + ", ".join(_quote(v) for v in c) + "]" for c in unique)
+            result.append(f"@{name}({arg}: [{rendered}])")
         for name in ("cost", "listSize"):
             found = [d for d in flat if d.name == name]
             if found:
@@ -265,6 +385,8 @@ class Merger:
         if type_def.has("interfaceObject"):
             flags += ", isInterfaceObject: true"
         keys = type_def.keys if type_def.kind in ("object", "interface") else []
+        if source.subgraph.version == 1 and type_def.kind == "interface":
+            keys = []  # Fed 1 ignored @key on interfaces
         if not keys:
             return [f"@join__type(graph: {graph}{flags})"]
         result = []
@@ -345,6 +467,12 @@ class Merger:
         out.interfaces = interfaces
         out.directives.extend(self._common_directives([s.type.directives for s in sources]))
         out.directives.extend(self._composed(s.type.directives for s in sources))
+        for source in sources:
+            for d in source.type.all("context"):
+                self.features.add("context")
+                out.directives.append(
+                    f"@context(name: {_quote(source.subgraph.name + '__' + (d.string('name') or ''))})"
+                )
 
         field_sources: dict[str, list[tuple[_Source, FieldDef]]] = {}
         for source in sources:
@@ -369,18 +497,12 @@ class Merger:
         externals = [(s, f) for s, f in defs if self._is_external(s, f)]
         resolving = [(s, f) for s, f in defs if not self._is_external(s, f)]
         typed = resolving or defs
-        merged_type = _output_merge([f.type for _, f in typed])
-        if merged_type is None or not _named_compatible([f.type for _, f in defs]):
+        merged_type = _output_merge([f.type for _, f in typed], self._is_subtype)
+        if merged_type is None:
             described = ", ".join(
                 f'type "{type_text(f.type)}" in "{s.subgraph.name}"' for s, f in defs
             )
-            code = (
-                "EXTERNAL_TYPE_MISMATCH"
-                if externals
-                and resolving
-                and _output_merge([f.type for _, f in resolving]) is not None
-                else "FIELD_TYPE_MISMATCH"
-            )
+            code = "FIELD_TYPE_MISMATCH"
             self.errors.append(
                 CompositionError(
                     code,
@@ -463,12 +585,36 @@ class Merger:
             override = f.directive("override")
             if requires is not None and requires.string("fields"):
                 args.append(f"requires: {_quote(requires.string('fields') or '')}")
-            if provides is not None and provides.string("fields"):
+            if (
+                provides is not None
+                and provides.string("fields")
+                and self.kinds.get(named_type(f.type)) in ("object", "interface", "union")
+            ):
                 args.append(f"provides: {_quote(provides.string('fields') or '')}")
             if types_differ:
                 args.append(f"type: {_quote(type_text(f.type))}")
             if is_external:
                 args.append("external: true")
+            contextual = [
+                (arg_name, arg)
+                for arg_name, arg in f.args.items()
+                if any(d.name == "fromContext" for d in arg.directives)
+            ]
+            if contextual:
+                self.contexts = True
+                self.features.add("context")
+                entries = []
+                for arg_name, arg in contextual:
+                    value = (
+                        next(d for d in arg.directives if d.name == "fromContext").string("field")
+                        or ""
+                    )
+                    context, _, selection = value.lstrip("$").partition(" ")
+                    entries.append(
+                        f"{{context: {_quote(name + '__' + context)}, name: {_quote(arg_name)},"
+                        f" type: {_quote(type_text(arg.type))}, selection: {_quote(' ' + selection.strip())}}}"
+                    )
+                args.append("contextArguments: [" + ", ".join(entries) + "]")
             if override is not None and override.string("from") and override.string("from") != name:
                 args.append(f"override: {_quote(override.string('from') or '')}")
                 label = override.string("label")
@@ -495,6 +641,8 @@ class Merger:
         result: list[OutArg] = []
         for arg_name in names:
             present = [f.args[arg_name] for f in defs if arg_name in f.args]
+            if any(any(d.name == "fromContext" for d in a.directives) for a in present):
+                continue  # filled by the gateway from a context, never by clients
             if len(present) < len(defs):
                 if any(isinstance(a.type, NonNullTypeNode) and a.default is None for a in present):
                     self.errors.append(
@@ -535,19 +683,27 @@ class Merger:
                 )
             )
             return None
-        defaults = {print_ast(a.default) if a.default is not None else None for a in present}
-        if len(defaults) > 1:
-            real = {d for d in defaults if d is not None}
-            if len(real) > 1:
-                self.errors.append(
-                    CompositionError(
-                        default_code,
-                        f'"{coordinate}" has incompatible default values across subgraphs: '
-                        + ", ".join(sorted(real)),
-                    )
+        defaults = {_default_text(a) for a in present}
+        real = {d for d in defaults if d is not None}
+        if len(real) > 1:
+            self.errors.append(
+                CompositionError(
+                    default_code,
+                    f'"{coordinate}" has incompatible default values across subgraphs: '
+                    + ", ".join(sorted(real)),
                 )
-                return None
-        default = next((d for d in defaults if d is not None), None)
+            )
+            return None
+        default = next(iter(real)) if len(defaults) == 1 and real else None
+        if len(defaults) > 1:
+            self.hints.append(
+                Hint(
+                    "INCONSISTENT_DEFAULT_VALUE_PRESENCE",
+                    f'"{coordinate}" has a default value in only some subgraphs;'
+                    " the supergraph has none.",
+                    coordinate,
+                )
+            )
         name = (
             coordinate.rsplit("(", 1)[-1].rstrip(":)")
             if "(" in coordinate
@@ -674,13 +830,8 @@ class Merger:
             )
             if any(type_text(f.type) != merged.type for f in defs):
                 out_field.directives.extend(
-                    f"@join__field(graph: {self.enum[s.subgraph.name]}"
-                    + (
-                        f", type: {_quote(type_text(s.type.fields[field_name].type))}"
-                        if type_text(s.type.fields[field_name].type) != merged.type
-                        else ""
-                    )
-                    + ")"
+                    f"@join__field(graph: {self.enum[s.subgraph.name]},"
+                    f" type: {_quote(type_text(s.type.fields[field_name].type))})"
                     for s in sources
                 )
             out.fields.append(out_field)
@@ -740,6 +891,26 @@ class Merger:
                     copied.directives = [d for d in f.directives if not d.startswith("@join__")]
                     copied.directives.append("@join__field")
                     t.fields.append(copied)
+
+
+def _string_lists(node: Any) -> list[list[str]]:
+    """``[["a", "b"], ["c"]]`` as Python lists (scopes and policies)."""
+    result: list[list[str]] = []
+    for inner in getattr(node, "values", None) or ():
+        result.append(
+            [v.value for v in getattr(inner, "values", None) or () if hasattr(v, "value")]
+        )
+    return result
+
+
+def _default_text(arg: ArgDef) -> str | None:
+    """A default value as Apollo prints it (ID values that look like integers print as Int)."""
+    if arg.default is None:
+        return None
+    text = print_ast(arg.default)
+    if named_type(arg.type) == "ID":
+        text = re.sub(r'"(-?\d+)"', r"\1", text)
+    return text
 
 
 def _reprint(d: Applied, name: str) -> str:

@@ -49,5 +49,7 @@ class OutSchema:
     roots: dict[str, str]  # "query" -> "Query"
     types: list[OutType]
     join_version: str = "0.3"
-    features: list[tuple[str, str | None]] = field(default_factory=list)  # (url, purpose)
-    directive_definitions: list[str] = field(default_factory=list)  # composed custom directives
+    links: list[str] = field(default_factory=list)  # @link applications beyond link and join
+    schema_directives: list[str] = field(default_factory=list)  # e.g. @tag on the schema
+    directive_definitions: list[str] = field(default_factory=list)  # beyond join and link
+    extra_types: list[str] = field(default_factory=list)  # scalars of linked specs

@@ -10,20 +10,6 @@ _JOIN_FIELD_ARGS = {
     "0.5": "graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String, contextArguments: [join__ContextArgument!]",
 }
 
-FEATURE_DEFINITIONS = {
-    "inaccessible": "directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION",
-    "tag": "directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA",
-    "authenticated": "directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-    "requiresScopes": "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-    "policy": "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-    "cost": "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
-    "listSize": "directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
-}
-FEATURE_SCALARS = {
-    "requiresScopes": "scalar requiresScopes__Scope",
-    "policy": "scalar policy__Policy",
-}
-
 
 def _description(text: str | None, indent: str) -> list[str]:
     if text is None:
@@ -116,8 +102,8 @@ def print_supergraph(schema: OutSchema) -> str:
     links.append(
         f'@link(url: "https://specs.apollo.dev/join/v{schema.join_version}", for: EXECUTION)'
     )
-    for url, purpose in schema.features:
-        links.append(f'@link(url: "{url}"' + (f", for: {purpose})" if purpose else ")"))
+    links.extend(schema.links)
+    links.extend(schema.schema_directives)
     roots = "\n".join(f"  {op}: {name}" for op, name in schema.roots.items())
     blocks = ["schema\n" + "\n".join(f"  {link}" for link in links) + "\n{\n" + roots + "\n}"]
     version = schema.join_version
@@ -135,13 +121,6 @@ def print_supergraph(schema: OutSchema) -> str:
             0,
             "directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION",
         )
-    for url, _ in schema.features:
-        name = url.rsplit("/", 2)[-2]
-        if name == "cost":
-            directives.append(FEATURE_DEFINITIONS["cost"])
-            directives.append(FEATURE_DEFINITIONS["listSize"])
-        elif name in FEATURE_DEFINITIONS:
-            directives.append(FEATURE_DEFINITIONS[name])
     directives.extend(schema.directive_definitions)
     blocks.extend(sorted(directives, key=lambda d: d.split("(")[0].split(" ")[1]))
     spec_types = []
@@ -162,10 +141,7 @@ def print_supergraph(schema: OutSchema) -> str:
     spec_types.append(
         'enum link__Purpose {\n  """\n  `SECURITY` features provide metadata necessary to securely resolve fields.\n  """\n  SECURITY\n\n  """\n  `EXECUTION` features provide metadata necessary for operation execution.\n  """\n  EXECUTION\n}'
     )
-    for url, _ in schema.features:
-        name = url.rsplit("/", 2)[-2]
-        if name in FEATURE_SCALARS:
-            spec_types.append(FEATURE_SCALARS[name])
+    spec_types.extend(schema.extra_types)
     blocks.extend(spec_types)
     blocks.extend(_type(t) for t in sorted(schema.types, key=lambda t: t.name))
     return "\n\n".join(blocks) + "\n"

@@ -189,6 +189,7 @@ class SubgraphDef:
     directive_definitions: dict[str, DirectiveDefinitionNode]
     compose_directives: list[str]  # custom directive names (without @) to keep in the supergraph
     links: list[Applied]  # every @link of the schema, for custom specs
+    schema_directives: list[Applied] = field(default_factory=list)  # e.g. @tag on the schema
     only_extended: set[str] = field(default_factory=set)  # types declared only via ``extend``
 
 
@@ -256,6 +257,7 @@ class _Reader:
         types: dict[str, TypeDef] = {}
         only_extended: set[str] = set()
         links: list[Applied] = []
+        schema_directives: list[Applied] = []
         compose: list[str] = []
         for definition in document.definitions:
             if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
@@ -263,6 +265,8 @@ class _Reader:
                     applied = self._applied(directive)
                     if applied.name == "link":
                         links.append(applied)
+                    elif applied.name == "tag":
+                        schema_directives.append(applied)
                     elif applied.name == "composeDirective":
                         value = applied.string("name")
                         if value:
@@ -324,6 +328,7 @@ class _Reader:
             directive_definitions=definitions,
             compose_directives=compose,
             links=links,
+            schema_directives=schema_directives,
             only_extended=only_extended,
         )
 
