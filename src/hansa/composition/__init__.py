@@ -13,6 +13,7 @@ from hansa.composition.errors import CompositionError, Hint, Location
 from hansa.composition.merge import Merger
 from hansa.composition.printer import print_supergraph
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
+from hansa.composition.validate_subgraph import validate_subgraph
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         parsed, problems = read_subgraph(sg.name, sg.url, sg.sdl)
         errors.extend(problems)
         if parsed is not None:
-            read.append(parsed)
+            problems = validate_subgraph(parsed)
+            errors.extend(problems)
+            if not problems:
+                read.append(parsed)
     if errors:
         return Result(None, errors)
     merger = Merger(read)

@@ -134,6 +134,7 @@ class Merger:
             for name, type_def in sg.types.items():
                 self.by_type.setdefault(name, []).append(_Source(sg, type_def))
         self.kinds: dict[str, str] = {}
+        self.mismatched: set[str] = set()
         self.input_usage: set[str] = set()
         self.output_usage: set[str] = set()
 
@@ -145,6 +146,8 @@ class Merger:
         out_types: list[OutType] = []
         for name, sources in self.by_type.items():
             kind = self.kinds[name]
+            if name in self.mismatched:
+                continue
             if kind in ("object", "interface"):
                 out_types.append(self._composite(name, kind, sources))
             elif kind == "union":
@@ -289,6 +292,8 @@ class Merger:
                     )
                 )
             self.kinds[name] = sorted(kinds)[0] if len(kinds) == 1 else sources[0].type.kind
+            if len(kinds) > 1:
+                self.mismatched.add(name)
 
     def _usage(self) -> None:
         """Which types are used in input positions and which in output positions."""
@@ -663,7 +668,7 @@ class Merger:
             merged = self._input_value(
                 f"{coordinate}({arg_name}:)",
                 present,
-                "ARGUMENT_DEFAULT_MISMATCH",
+                "FIELD_ARGUMENT_DEFAULT_MISMATCH",
                 "FIELD_ARGUMENT_TYPE_MISMATCH",
             )
             if merged is not None:
@@ -790,6 +795,7 @@ class Merger:
         return out
 
     def _input(self, name: str, sources: list[_Source]) -> OutType:
+        errors_before = len(self.errors)
         out = OutType("input", name)
         out.description = self._description([s.type.description for s in sources], name)
         out.directives = [d for s in sources for d in self._join_type(s)]
@@ -835,7 +841,7 @@ class Merger:
                     for s in sources
                 )
             out.fields.append(out_field)
-        if not out.fields:
+        if not out.fields and errors_before == len(self.errors):
             self.errors.append(
                 CompositionError(
                     "EMPTY_MERGED_INPUT_TYPE",
