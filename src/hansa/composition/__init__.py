@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from hansa.composition.errors import CompositionError, Hint, Location
 from hansa.composition.merge import Merger
 from hansa.composition.printer import print_supergraph
+from hansa.composition.satisfiability import check_satisfiability
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
 from hansa.composition.validate_subgraph import validate_subgraph
+from hansa.supergraph import SupergraphError, read_supergraph
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,16 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
     schema = merger.merge()
     if merger.errors:
         return Result(None, merger.errors, merger.hints)
-    return Result(print_supergraph(schema), [], merger.hints)
+    sdl = print_supergraph(schema)
+    try:
+        supergraph = read_supergraph(sdl)
+    except SupergraphError as error:
+        failure = CompositionError("INVALID_FEDERATION_SUPERGRAPH", str(error))
+        return Result(None, [failure], merger.hints)
+    unsatisfiable = check_satisfiability(supergraph)
+    if unsatisfiable:
+        return Result(None, unsatisfiable, merger.hints)
+    return Result(sdl, [], merger.hints)
 
 
 __all__ = ["CompositionError", "Hint", "Location", "Result", "SubgraphInput", "compose"]

@@ -7,6 +7,7 @@ cached; per request only variables are coerced, fetches run, results merge and c
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ from hansa.planner.query_planner import QueryPlanner
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
 
+PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
+
 
 @dataclass
 class GatewayResponse:
@@ -38,9 +41,10 @@ class GatewayResponse:
 
 
 def _label_active(label: str) -> bool:
-    """``percent(N)``: on for N% of requests."""
-    percent = float(label[len("percent(") : -1])
-    return random.random() * 100 < percent
+    """``percent(N)``: on for N% of requests. Other labels are off (Router turns those on only
+    through customizations, which Hansa does not have yet)."""
+    match = PERCENT_LABEL.match(label)
+    return match is not None and random.random() * 100 < float(match.group(1))
 
 
 class Gateway:

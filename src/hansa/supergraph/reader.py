@@ -31,6 +31,7 @@ from graphql import (
     ValueNode,
     build_ast_schema,
     parse,
+    value_from_ast_untyped,
 )
 
 from hansa.supergraph.api_schema import build_api_schema
@@ -46,7 +47,6 @@ from hansa.supergraph.model import (
 
 JOIN_URL = re.compile(r"^https://specs\.apollo\.dev/join/v(\d+)\.(\d+)$")
 SUPPORTED_JOIN = {(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)}
-_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 
 
 class SupergraphError(ValueError):
@@ -71,7 +71,7 @@ def _value(node: ValueNode | None) -> Any:
         return node.value
     if isinstance(node, BooleanValueNode):
         return node.value
-    raise SupergraphError(f"unexpected directive argument {node.kind}")
+    return value_from_ast_untyped(node)
 
 
 def _args(directive: DirectiveNode) -> dict[str, Any]:
@@ -226,10 +226,6 @@ def _read_type(
             sub = _graph_name(graphs, args["graph"], f"@{names.field} on {type_name}.{field.name}")
             label = args.get("overrideLabel")
             if label is not None:
-                if not _LABEL.match(label):
-                    raise SupergraphError(
-                        f"unsupported override label {label!r} on {type_name}.{field.name}"
-                    )
                 labels.add(label)
             joins.append(
                 FieldInSubgraph(
@@ -265,6 +261,15 @@ def _declared_implementations(
     if isinstance(definition, UnionTypeDefinitionNode) and not info.members:
         declared = {t.name.value for t in definition.types or ()}
         info.members = {s: set(declared) for s in subs}
+
+
+def _api_schema(document: DocumentNode, internal: tuple[str, ...]) -> Any:
+    try:
+        return build_api_schema(document, internal)
+    except (GraphQLError, TypeError) as error:
+        raise SupergraphError(
+            f"the API schema (without @inaccessible elements) is invalid: {error}"
+        ) from None
 
 
 def read_supergraph(sdl: str) -> Supergraph:
@@ -309,7 +314,7 @@ def read_supergraph(sdl: str) -> Supergraph:
     return Supergraph(
         sdl=sdl,
         schema=schema,
-        api_schema=build_api_schema(document, internal),
+        api_schema=_api_schema(document, internal),
         subgraphs={g.name: g for g in graphs.values()},
         types=types,
         root_types=roots,
