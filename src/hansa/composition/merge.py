@@ -141,6 +141,10 @@ class Merger:
     # -- entry point -------------------------------------------------------------------------
 
     def merge(self) -> OutSchema:
+        self._check_extensions()
+        self._check_overrides()
+        self._check_composed_directives()
+        self._check_unused_external_types()
         self._check_kinds()
         self._usage()
         out_types: list[OutType] = []
@@ -294,6 +298,115 @@ class Merger:
             self.kinds[name] = sorted(kinds)[0] if len(kinds) == 1 else sources[0].type.kind
             if len(kinds) > 1:
                 self.mismatched.add(name)
+
+    def _check_extensions(self) -> None:
+        """A type only ever extended (``extend type`` / ``@extends``) has no base anywhere."""
+        for name, sources in self.by_type.items():
+            if name in ("Query", "Mutation", "Subscription"):
+                continue
+            if all(
+                s.type.name in s.subgraph.only_extended or s.type.has("extends") for s in sources
+            ):
+                for s in sources:
+                    self.errors.append(
+                        CompositionError(
+                            "EXTENSION_WITH_NO_BASE",
+                            f'[{s.subgraph.name}] Type "{name}" is an extension type, but there is'
+                            f' no type definition for "{name}" in any subgraph.',
+                        )
+                    )
+                    break
+
+    def _check_overrides(self) -> None:
+        for name, sources in self.by_type.items():
+            by_subgraph = {s.subgraph.name: s for s in sources}
+            for source in sources:
+                for f in source.type.fields.values():
+                    d = f.directive("override")
+                    origin = d.string("from") if d is not None else None
+                    if (
+                        origin is None
+                        or origin not in by_subgraph
+                        or origin == source.subgraph.name
+                    ):
+                        continue
+                    other = by_subgraph[origin].type.fields.get(f.name)
+                    if other is None:
+                        continue
+                    coordinate = f"{name}.{f.name}"
+                    if other.has("override"):
+                        self.errors.append(
+                            CompositionError(
+                                "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                                f'Field "{coordinate}" on subgraph "{source.subgraph.name}" is also'
+                                f' marked with directive @override in subgraph "{origin}". Only one'
+                                " @override directive is allowed per field.",
+                            )
+                        )
+                        continue
+                    for directive in ("requires", "provides", "external"):
+                        if other.has(directive) and not (
+                            directive == "external"
+                            and self._key_field_of(by_subgraph[origin], f.name)
+                        ):
+                            self.errors.append(
+                                CompositionError(
+                                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                                    f'@override cannot be used on field "{coordinate}" on subgraph'
+                                    f' "{source.subgraph.name}" since "{coordinate}" on "{origin}"'
+                                    f' is marked with directive "@{directive}"',
+                                )
+                            )
+                            break
+
+    def _key_field_of(self, source: _Source, field: str) -> bool:
+        return field in self._key_fields(source)
+
+    def _check_composed_directives(self) -> None:
+        for sg in self.subgraphs:
+            linked = {
+                name.strip('"@')
+                for link in sg.links
+                for name in (
+                    print_ast(link.args["import"]).strip("[]").split(", ")
+                    if "import" in link.args
+                    else ()
+                )
+            }
+            for name in sg.compose_directives:
+                if name not in linked:
+                    self.errors.append(
+                        CompositionError(
+                            "DIRECTIVE_COMPOSITION_ERROR",
+                            f'Directive "@{name}" in subgraph "{sg.name}" cannot be composed because'
+                            " it is not a member of a core feature",
+                        )
+                    )
+
+    def _check_unused_external_types(self) -> None:
+        """Fed 1: a type whose fields are all @external and none used cannot be upgraded."""
+        for sg in self.subgraphs:
+            if sg.version != 1:
+                continue
+            used: set[str] = set()
+            for t in sg.types.values():
+                for f in t.fields.values():
+                    for name in ("requires", "provides"):
+                        d = f.directive(name)
+                        if d is not None and d.string("fields"):
+                            used.update(re.findall(r"[_A-Za-z]\w*", d.string("fields") or ""))
+            for t in sg.types.values():
+                if t.kind != "object" or t.keys or not t.fields:
+                    continue
+                if all(f.has("external") for f in t.fields.values()) and not (set(t.fields) & used):
+                    self.errors.append(
+                        CompositionError(
+                            "TYPE_WITH_ONLY_UNUSED_EXTERNAL",
+                            f"[{sg.name}] Type {t.name} contains only external fields and all those"
+                            " fields are all unused (they do not appear in any @key, @provides or"
+                            " @requires).",
+                        )
+                    )
 
     def _usage(self) -> None:
         """Which types are used in input positions and which in output positions."""
@@ -516,6 +629,8 @@ class Merger:
             )
             return None
         merged_text = type_text(merged_type)
+        if resolving:
+            self._check_externals(coordinate, resolving, externals)
         if externals and not resolving and kind == "object":
             self.errors.append(
                 CompositionError(
@@ -569,6 +684,8 @@ class Merger:
                         tuple(Location(s.subgraph.name, f.line, f.column) for s, f in sharers),
                     )
                 )
+        if len(resolving) > 1:
+            self._check_runtime_types(coordinate, merged_text, resolving)
         joins: list[str] = []
         needs_join = [s.subgraph.name for s, _ in defs] != type_subgraphs
         types_differ = any(type_text(f.type) != merged_text for _, f in defs)
@@ -636,6 +753,96 @@ class Merger:
             out.directives.extend(joins)
         out.directives.extend(self._composed(f.directives for _, f in defs))
         return out
+
+    def _runtime_types(self, subgraph: SubgraphDef, abstract: str) -> set[str]:
+        type_def = subgraph.types.get(abstract)
+        if type_def is None:
+            return set()
+        if type_def.kind == "union":
+            return set(type_def.members)
+        return {t.name for t in subgraph.types.values() if abstract in t.interfaces}
+
+    def _check_runtime_types(
+        self, coordinate: str, merged_text: str, resolving: list[tuple[_Source, FieldDef]]
+    ) -> None:
+        """A shared field of abstract type must be able to return the same kinds of objects
+        from every subgraph serving it."""
+        abstract = named_type(resolving[0][1].type)
+        if self.kinds.get(abstract) not in ("interface", "union"):
+            return
+        sets = [(s.subgraph.name, self._runtime_types(s.subgraph, abstract)) for s, _ in resolving]
+        if set.intersection(*(types for _, types in sets)) or all(not t for _, t in sets):
+            return
+        lines = "\n".join(
+            f' - in subgraph "{name}", type{"s" if len(types) > 1 else ""} '
+            + ", ".join(f'"{t}"' for t in sorted(types))
+            + ";"
+            for name, types in sets
+        )
+        self.errors.append(
+            CompositionError(
+                "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES",
+                f'Shared field "{coordinate}" return type "{merged_text}" has a non-intersecting set'
+                f" of possible runtime types across subgraphs. Runtime types in subgraphs are:\n{lines}\n"
+                "This is not allowed as shared fields must resolve the same way in all subgraphs.",
+            )
+        )
+
+    def _check_externals(
+        self,
+        coordinate: str,
+        resolving: list[tuple[_Source, FieldDef]],
+        externals: list[tuple[_Source, FieldDef]],
+    ) -> None:
+        """An @external declaration must agree with the field it stands for."""
+        base_source, base = resolving[0]
+        for source, f in externals:
+            if _output_merge([base.type, f.type], self._is_subtype) is None or (
+                named_type(base.type) != named_type(f.type)
+            ):
+                self.errors.append(
+                    CompositionError(
+                        "EXTERNAL_TYPE_MISMATCH",
+                        f'Type of field "{coordinate}" is incompatible across subgraphs (where'
+                        f' marked @external): it has type "{type_text(base.type)}" in subgraph'
+                        f' "{base_source.subgraph.name}" but type "{type_text(f.type)}" in'
+                        f' subgraph "{source.subgraph.name}"',
+                    )
+                )
+                continue
+            for arg_name, arg in base.args.items():
+                theirs = f.args.get(arg_name)
+                argument = f"{coordinate}({arg_name}:)"
+                if theirs is None:
+                    self.errors.append(
+                        CompositionError(
+                            "EXTERNAL_ARGUMENT_MISSING",
+                            f'Field "{coordinate}" is missing argument "{argument}" in some'
+                            f' subgraphs where it is marked @external: argument "{argument}" is'
+                            f' declared in subgraph "{base_source.subgraph.name}" but not in'
+                            f' subgraph "{source.subgraph.name}" (where "{coordinate}" is @external).',
+                        )
+                    )
+                elif type_text(theirs.type) != type_text(arg.type):
+                    self.errors.append(
+                        CompositionError(
+                            "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+                            f'Type of argument "{argument}" is incompatible across subgraphs (where'
+                            f' "{coordinate}" is marked @external): it has type'
+                            f' "{type_text(arg.type)}" in subgraph "{base_source.subgraph.name}"'
+                            f' but type "{type_text(theirs.type)}" in subgraph "{source.subgraph.name}"',
+                        )
+                    )
+                elif _default_text(theirs) != _default_text(arg):
+                    self.errors.append(
+                        CompositionError(
+                            "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+                            f'Argument "{argument}" has incompatible defaults across subgraphs'
+                            f' (where "{coordinate}" is marked @external): it has default value'
+                            f' {_default_text(arg)} in subgraph "{base_source.subgraph.name}" but'
+                            f' {_default_text(theirs)} in subgraph "{source.subgraph.name}"',
+                        )
+                    )
 
     def _field_args(self, coordinate: str, defs: list[FieldDef]) -> list[OutArg]:
         names: list[str] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
     get_named_type,
@@ -79,10 +80,11 @@ def _selection(schema: GraphQLSchema, owner: str, path: list[_Step], leaf: str) 
     return inner
 
 
-def _field_type(schema: GraphQLSchema, step: _Step) -> object:
+def _field_type(schema: GraphQLSchema, step: _Step) -> GraphQLOutputType:
     parent = schema.get_type(step.parent)
     assert isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
-    return parent.fields[step.field].type
+    field_type: GraphQLOutputType = parent.fields[step.field].type
+    return field_type
 
 
 def _make_field(schema: GraphQLSchema, parent: str, name: str, sub: Selection | None) -> Field:
