@@ -56,3 +56,11 @@ def test_valid_case_equals_apollos(case: Case) -> None:
     assert result.errors == [], [str(e) for e in result.errors]
     assert result.supergraph_sdl is not None
     assert differences((case.path / "supergraph.graphql").read_text(), result.supergraph_sdl) == []
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_invalid_case_reports_apollos_codes(case: Case) -> None:
+    result = compose(case.subgraphs())
+    assert result.supergraph_sdl is None
+    expected = sorted({e["code"] for e in case.json("errors.json")})
+    assert sorted({e.code for e in result.errors}) == expected, [str(e) for e in result.errors]

@@ -14,6 +14,8 @@ from hansa.composition.merge import Merger
 from hansa.composition.printer import print_supergraph
 from hansa.composition.satisfiability import check_satisfiability
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
+from hansa.composition.validate_api import validate_inaccessible, validate_interface_fields
+from hansa.composition.validate_directives import validate_merge_rules, validate_subgraph_rules
 from hansa.composition.validate_subgraph import validate_subgraph
 from hansa.supergraph import SupergraphError, read_supergraph
 
@@ -53,7 +55,7 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         parsed, problems = read_subgraph(sg.name, sg.url, sg.sdl)
         errors.extend(problems)
         if parsed is not None:
-            problems = validate_subgraph(parsed)
+            problems = validate_subgraph(parsed) or validate_subgraph_rules(parsed)
             errors.extend(problems)
             if not problems:
                 read.append(parsed)
@@ -61,8 +63,15 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         return Result(None, errors)
     merger = Merger(read)
     schema = merger.merge()
-    if merger.errors:
-        return Result(None, merger.errors, merger.hints)
+    merge_errors = list(merger.errors)
+    for subgraph in read:
+        merge_errors.extend(validate_merge_rules(subgraph, read))
+    merge_errors.extend(validate_interface_fields(schema))
+    if merge_errors:
+        return Result(None, merge_errors, merger.hints)
+    hidden = validate_inaccessible(schema)
+    if hidden:
+        return Result(None, hidden, merger.hints)
     sdl = print_supergraph(schema)
     try:
         supergraph = read_supergraph(sdl)
