@@ -23,7 +23,6 @@ from graphql import (
 )
 
 from hansa.operation.normalized import Field, PossibleTest, Selection
-from hansa.planner.builder import _type_specific
 
 # Marks a null that is propagating to the nearest nullable position (its error is recorded).
 _INVALID: Any = object()
@@ -182,7 +181,7 @@ class _Completion:
             runtime = value.get("__typename")
             if runtime == type_ref.name:
                 # Only an @interfaceObject subgraph answered: the concrete type is unknown.
-                if _type_specific(f.selection, type_ref.name):
+                if f.selection.depends_on_runtime_type(type_ref.name):
                     return None
                 return self._object(f.selection, type_ref.name, value, link, errors)
             runtime_type = self.schema.get_type(runtime) if isinstance(runtime, str) else None

@@ -79,7 +79,7 @@ def _subgraph_error(error: Any, subgraph: str, path: Path | None) -> dict[str, A
             "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": subgraph},
         }
     result: dict[str, Any] = {"message": str(error.get("message", ""))}
-    if path is not None:
+    if path is not None and all(isinstance(p, str | int) for p in path):
         result["path"] = path
     extensions = error.get("extensions")
     extensions = dict(extensions) if isinstance(extensions, dict) else {}
@@ -135,7 +135,7 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     if not representations:
         return
     payload = _payload(fetch, state)
-    payload.setdefault("variables", {})["representations"] = representations
+    payload.setdefault("variables", {})[fetch.representations_variable] = representations
     response = await _send(fetch, payload, state)
     if response is None:
         return
@@ -180,7 +180,8 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
 
 
 def _undo_aliases(data: Any, fetch: Fetch) -> None:
-    for rewrite in fetch.key_rewrites:
+    # Innermost first: a nested rewrite's path goes through its parent's alias.
+    for rewrite in reversed(fetch.key_rewrites):
         for obj, _ in collect(data, rewrite.path):
             if obj.get("__typename") == rewrite.type_name and rewrite.alias in obj:
                 obj[rewrite.key] = obj.pop(rewrite.alias)

@@ -15,6 +15,7 @@ class GatewayConfig:
     # Request limits.
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 100
+    max_tokens: int = 15_000  # lexer tokens per document (Apollo Router's default)
     # Caches (entries).
     max_cached_documents: int = 1000
     max_cached_plans: int = 1000

@@ -12,19 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, execute
+from graphql import ExecutionResult, execute
 from graphql.execution.values import get_variable_values
 
 from hansa.executor.completion import Completer
 from hansa.executor.fetching import ExecutionState, execute_plan
 from hansa.gateway.config import GatewayConfig
-from hansa.operation.limits import selection_depth
 from hansa.operation.prepare import (
     INTROSPECTION_FIELDS,
     OperationCache,
     OperationError,
     PreparedOperation,
     coded,
+    format_error,
 )
 from hansa.planner.builder import PlanningError
 from hansa.planner.query_planner import QueryPlanner
@@ -59,7 +59,9 @@ class Gateway:
         if unknown:
             raise ValueError(f"URL override for unknown subgraph(s): {', '.join(sorted(unknown))}")
         self.operations = OperationCache(
-            self.supergraph.api_schema, max_documents=self.config.max_cached_documents
+            self.supergraph.api_schema,
+            max_documents=self.config.max_cached_documents,
+            max_tokens=self.config.max_tokens,
         )
         self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
         self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)
@@ -73,7 +75,6 @@ class Gateway:
                 for name, info in self.supergraph.subgraphs.items()
             }
         )
-        self._depths: dict[tuple[str, tuple[bool, ...]], int] = {}
 
     async def close(self) -> None:
         await self.transport.close()
@@ -106,7 +107,7 @@ class Gateway:
             max_errors=50,
         )
         if isinstance(result, list):
-            raise OperationError([_bad_input(error) for error in result])
+            raise OperationError([format_error(error, "BAD_USER_INPUT") for error in result])
         return dict(result.coerced)
 
     async def execute(
@@ -144,7 +145,7 @@ class Gateway:
             coerced = self.coerce_variables(prepared, variables)
             assignment = prepared.assignment(coerced)
             selection = prepared.normalized(assignment)
-            self._check_depth(prepared, assignment, selection)
+            self._check_depth(prepared.depth(assignment))
             root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
             introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
             if introspected and not self.config.introspection:
@@ -185,13 +186,7 @@ class Gateway:
             body["extensions"] = {"queryPlan": plan.pretty()}
         return GatewayResponse(200, body)
 
-    def _check_depth(
-        self, prepared: PreparedOperation, assignment: tuple[bool, ...], selection: Any
-    ) -> None:
-        key = (prepared.key, assignment)
-        depth = self._depths.get(key)
-        if depth is None:
-            depth = self._depths[key] = selection_depth(selection)
+    def _check_depth(self, depth: int) -> None:
         if depth > self.config.max_depth:
             raise OperationError(
                 [
@@ -218,13 +213,3 @@ class Gateway:
             state.data.update(result.data)
         for error in result.errors or ():
             state.errors.append(dict(error.formatted))
-
-
-def _bad_input(error: GraphQLError) -> dict[str, Any]:
-    formatted: dict[str, Any] = {"message": error.message}
-    if error.locations:
-        formatted["locations"] = [
-            {"line": loc.line, "column": loc.column} for loc in error.locations
-        ]
-    formatted["extensions"] = {"code": "BAD_USER_INPUT"}
-    return formatted

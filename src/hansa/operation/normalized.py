@@ -82,3 +82,13 @@ class Selection:
 
     def is_empty(self) -> bool:
         return not self.fields and all(sub.is_empty() for _, sub in self.fragments)
+
+    def depends_on_runtime_type(self, static: str) -> bool:
+        """Whether this selection on abstract type ``static`` asks for anything that depends on
+        the runtime type: ``__typename`` or a fragment on another type."""
+        if any(f.name == "__typename" for f in self.fields):
+            return True
+        return any(
+            condition != static or sub.depends_on_runtime_type(static)
+            for condition, sub in self.fragments
+        )

@@ -33,9 +33,11 @@ from graphql import (
 )
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef
 
+from hansa.operation.limits import selection_depth
 from hansa.operation.normalized import Field, Selection
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+MAX_VARIANTS = 64  # normalizations kept per operation (one per @skip/@include assignment)
 
 
 class OperationError(Exception):
@@ -47,7 +49,8 @@ class OperationError(Exception):
         self.status = status
 
 
-def _error(error: GraphQLError, code: str) -> dict[str, Any]:
+def format_error(error: GraphQLError, code: str) -> dict[str, Any]:
+    """A graphql-core error as a response error with ``extensions.code``."""
     formatted: dict[str, Any] = {"message": error.message}
     if error.locations:
         formatted["locations"] = [
@@ -73,7 +76,7 @@ class PreparedOperation:
     root_type: str
     condition_variables: tuple[str, ...]
     key: str  # stable hash of document + operation name, for plan caches
-    _normalized: dict[tuple[bool, ...], Selection] = field(default_factory=dict)
+    _normalized: dict[tuple[bool, ...], tuple[Selection, int]] = field(default_factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -98,12 +101,22 @@ class PreparedOperation:
         return tuple(bool(variables.get(name)) for name in self.condition_variables)
 
     def normalized(self, assignment: tuple[bool, ...]) -> Selection:
+        return self._variant(assignment)[0]
+
+    def depth(self, assignment: tuple[bool, ...]) -> int:
+        return self._variant(assignment)[1]
+
+    def _variant(self, assignment: tuple[bool, ...]) -> tuple[Selection, int]:
+        """Normalized selection and its depth for one condition assignment (bounded cache)."""
         cached = self._normalized.get(assignment)
         if cached is None:
             values = dict(zip(self.condition_variables, assignment, strict=True))
-            cached = _Normalizer(self.schema, self.fragments, values).selection(
+            selection = _Normalizer(self.schema, self.fragments, values).selection(
                 self.root_type, self.operation.selection_set
             )
+            cached = (selection, selection_depth(selection))
+            if len(self._normalized) >= MAX_VARIANTS:
+                self._normalized.pop(next(iter(self._normalized)))
             self._normalized[assignment] = cached
         return cached
 
@@ -196,12 +209,18 @@ class _Normalizer:
         self.fragments = fragments
         self.values = values
 
-    def selection(self, type_name: str, node: SelectionSetNode) -> Selection:
+    def selection(
+        self, type_name: str, node: SelectionSetNode, visited: set[str] | None = None
+    ) -> Selection:
         result = Selection(type_name)
-        self._add(result, type_name, node)
+        self._add(result, type_name, node, set() if visited is None else visited)
         return result
 
-    def _add(self, target: Selection, type_name: str, node: SelectionSetNode) -> None:
+    def _add(
+        self, target: Selection, type_name: str, node: SelectionSetNode, visited: set[str]
+    ) -> None:
+        """``visited``: fragment names already spread while collecting this selection set, which
+        the spec's CollectFields skips (and which keeps hostile fragment fan-out linear)."""
         for item in node.selections:
             if not _included(item.directives, self.values):
                 continue
@@ -220,13 +239,18 @@ class _Normalizer:
                 selection_set = item.selection_set
             else:
                 assert isinstance(item, FragmentSpreadNode)
+                if item.name.value in visited:
+                    continue
+                visited.add(item.name.value)
                 fragment = self.fragments[item.name.value]
                 condition = fragment.type_condition.name.value
                 selection_set = fragment.selection_set
             if condition == type_name:
-                self._add(target, type_name, selection_set)
+                self._add(target, type_name, selection_set, visited)
             else:
-                target.fragments.append((condition, self.selection(condition, selection_set)))
+                target.fragments.append(
+                    (condition, self.selection(condition, selection_set, visited))
+                )
 
     def _field(self, parent: str, node: FieldNode) -> Field:
         name = node.name.value
@@ -250,10 +274,15 @@ class _Normalizer:
 class OperationCache:
     """Parse + validate once per document text; bounded LRU."""
 
-    def __init__(self, schema: GraphQLSchema, *, max_documents: int = 1000) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, *, max_documents: int = 1000, max_tokens: int = 15_000
+    ) -> None:
         self.schema = schema
         self.max_documents = max_documents
-        self._documents: OrderedDict[str, DocumentNode | OperationError] = OrderedDict()
+        self.max_tokens = max_tokens
+        # Errors are cached as lists and raised afresh: a cached exception object would keep
+        # growing its traceback with every request that re-raises it.
+        self._documents: OrderedDict[str, DocumentNode | list[dict[str, Any]]] = OrderedDict()
         self._operations: dict[tuple[str, str | None], PreparedOperation] = {}
 
     def _document(self, text: str) -> DocumentNode:
@@ -267,18 +296,18 @@ class OperationCache:
                     del self._operations[key]
         else:
             self._documents.move_to_end(text)
-        if isinstance(cached, OperationError):
-            raise cached
+        if isinstance(cached, list):
+            raise OperationError(cached)
         return cached
 
-    def _parse_and_validate(self, text: str) -> DocumentNode | OperationError:
+    def _parse_and_validate(self, text: str) -> DocumentNode | list[dict[str, Any]]:
         try:
-            document = parse(text)
+            document = parse(text, max_tokens=self.max_tokens)
         except GraphQLError as error:
-            return OperationError([_error(error, "GRAPHQL_PARSE_FAILED")])
+            return [format_error(error, "GRAPHQL_PARSE_FAILED")]
         errors = validate(self.schema, document)
         if errors:
-            return OperationError([_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
+            return [format_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]
         return document
 
     def get(self, text: str, operation_name: str | None) -> PreparedOperation:

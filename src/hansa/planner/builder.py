@@ -251,7 +251,7 @@ class GroupBuilder:
         common = selection.fields_for(interface, self.applies)
         provided_map = self._provided_map(provided, interface)
         left = self.plan_fields(group, sub, interface, common, path, provided_map)
-        if not _type_specific(selection, interface):
+        if not selection.depends_on_runtime_type(interface):
             return Selection(interface, left) if left else None
         owners = [
             s
@@ -340,8 +340,17 @@ class GroupBuilder:
                     f.type_name, [], [(f.type_name, child_provided), (f.type_name, provides)]
                 )
             )
+        # A subgraph may declare a narrower type than the supergraph (``@join__field(type:)``,
+        # e.g. ``A`` where the supergraph has interface ``I``): plan at the subgraph's type.
+        position = f.type_name
+        if join is not None and join.type is not None:
+            declared = join.type.strip("[]!")
+            if declared != position and declared in self.sg.types:
+                position = declared
+                if self.sg.is_abstract(f.type_name):
+                    placed.selection.add_typename()  # completion resolves the runtime type
         left = self.plan_position(
-            group, placed.selection, f.type_name, f.selection, child_path, child_provided
+            group, placed.selection, position, f.selection, child_path, child_provided
         )
         return f.with_selection(left) if left is not None else None
 
@@ -485,37 +494,31 @@ class GroupBuilder:
             )
             plain = same or (mine is None and not f.arguments)
             key = f.name if plain else _internal_alias(f)
+            while not plain and key in by_key:
+                key = "_" + key  # the client happens to use our alias: pick another
             sub: Selection | None = None
             if f.selection is not None:
                 nested_client: list[Field] = []
                 if same and mine is not None and mine.selection is not None:
                     nested_client = mine.selection.fields_for(f.type_name, self.applies)
                 if self.sg.is_abstract(f.type_name):
-                    sub = Selection(
-                        f.type_name,
-                        [],
-                        [
-                            (c, self._assign_keys(f.selection, c, []))
-                            for c in self.sg.possible_types(f.type_name)
-                            if f.selection.fields_for(c, self.applies)
-                        ],
-                    )
+                    parts: list[tuple[str, Selection]] = []
+                    for concrete in self.sg.possible_types(f.type_name):
+                        if not f.selection.fields_for(concrete, self.applies):
+                            continue
+                        client_here: list[Field] = []
+                        if same and mine is not None and mine.selection is not None:
+                            client_here = mine.selection.fields_for(concrete, self.applies)
+                        parts.append(
+                            (concrete, self._assign_keys(f.selection, concrete, client_here))
+                        )
+                    sub = Selection(f.type_name, [], parts)
                 else:
                     sub = self._assign_keys(f.selection, f.type_name, nested_client)
             result.append(
                 Field(key, f.name, f.arguments, f.parent_type, f.type_name, f.type_ref, sub)
             )
         return Selection(type_name, result)
-
-
-def _type_specific(selection: Selection, interface: str) -> bool:
-    """Whether a selection on ``interface`` asks for anything that depends on the runtime type."""
-    if any(f.name == "__typename" for f in selection.fields):
-        return True
-    return any(
-        condition != interface or _type_specific(sub, interface)
-        for condition, sub in selection.fragments
-    )
 
 
 def _project(fields: list[Field], into: SubSelection) -> None:

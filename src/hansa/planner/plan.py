@@ -24,6 +24,7 @@ class Fetch:
     typename_rewrites: dict[str, str]
     # Internal aliases to undo in the response (see ``alias_shape_clashes``).
     key_rewrites: tuple[KeyRewrite, ...] = ()
+    representations_variable: str = "representations"
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,18 @@ def build_groups(
             if not candidates:
                 raise PlanningError(f"no subgraph can resolve {root_type}.{f.name}")
             if kind == "mutation":
+                if tried:
+                    raise PlanningError(
+                        f"mutation field {root_type}.{f.name} cannot be resolved by one subgraph"
+                    )
                 last = ordered[-1].subgraph if ordered else None
-                subgraph = last if last in candidates else candidates[0]
+                if last in candidates:
+                    subgraph = last
+                else:
+                    subgraph = min(
+                        candidates,
+                        key=lambda s: _count_groups(supergraph, labels, root_type, f, s),
+                    )
                 if last == subgraph:
                     group = ordered[-1]
                 else:
@@ -102,10 +112,15 @@ class _Emitter:
 
     def __init__(self, prepared: PreparedOperation) -> None:
         self.prepared = prepared
+        # Declarations as the client wrote them (defaults included, directives dropped).
         self.variable_types = {
             d.variable.name.value: print_ast(d.type)
+            + (f"={print_ast(d.default_value)}" if d.default_value is not None else "")
             for d in prepared.operation.variable_definitions or ()
         }
+        self.representations = "representations"
+        while self.representations in self.variable_types:
+            self.representations = "_" + self.representations
         self.counter = itertools.count()
 
     def fetch(self, group: FetchGroup) -> Fetch:
@@ -119,8 +134,12 @@ class _Emitter:
         if self.prepared.name:
             name = f"{self.prepared.name}__{_safe(group.subgraph)}__{next(self.counter)}"
         if group.entity:
-            declared.insert(0, "$representations:[_Any!]!")
-            body = "{_entities(representations:$representations)" + group.selection.compact() + "}"
+            declared.insert(0, f"${self.representations}:[_Any!]!")
+            body = (
+                f"{{_entities(representations:${self.representations})"
+                + group.selection.compact()
+                + "}"
+            )
         else:
             body = group.selection.compact()
         head = kind + (" " + name if name else "")
@@ -136,6 +155,7 @@ class _Emitter:
             operation_kind=kind,
             typename_rewrites=group.typename_rewrites,
             key_rewrites=key_rewrites,
+            representations_variable=self.representations,
         )
 
     def node(self, group: FetchGroup) -> PlanNode:

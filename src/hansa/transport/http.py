@@ -61,7 +61,11 @@ class SubgraphTransport:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit_per_host=self._pool_size, ttl_dns_cache=300)
+            # No global cap: each subgraph gets its own pool of ``pool_size`` connections, so a
+            # slow subgraph cannot starve the others.
+            connector = aiohttp.TCPConnector(
+                limit=0, limit_per_host=self._pool_size, ttl_dns_cache=300
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector, json_serialize=lambda v: orjson.dumps(v).decode()
             )
@@ -75,7 +79,12 @@ class SubgraphTransport:
         self, subgraph: str, payload: dict[str, Any], headers: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         endpoint = self.endpoints[subgraph]
-        body = orjson.dumps(payload)
+        try:
+            body = orjson.dumps(payload)
+        except orjson.JSONEncodeError:
+            raise SubgraphFetchError(
+                subgraph, "the request could not be encoded as JSON (nested too deeply)", HTTP_ERROR
+            ) from None
         request_headers = {"content-type": "application/json", "accept": ACCEPT}
         if headers:
             request_headers.update(headers)
@@ -120,6 +129,15 @@ def _decode(subgraph: str, status: int, content_type: str, raw: bytes) -> dict[s
         raise SubgraphFetchError(subgraph, f"{status}: {_reason(status)}", HTTP_ERROR)
     if decoded is None:
         raise SubgraphFetchError(subgraph, "the body is not JSON", MALFORMED)
+    if is_graphql and (
+        not isinstance(decoded.get("data"), dict | None)
+        or not isinstance(decoded.get("errors", []), list)
+    ):
+        raise SubgraphFetchError(
+            subgraph,
+            "the body is not a GraphQL response (data or errors of the wrong type)",
+            MALFORMED,
+        )
     if not is_graphql:
         raise SubgraphFetchError(
             subgraph,
