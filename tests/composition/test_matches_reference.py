@@ -64,3 +64,9 @@ def test_invalid_case_reports_apollos_codes(case: Case) -> None:
     assert result.supergraph_sdl is None
     expected = sorted({e["code"] for e in case.json("errors.json")})
     assert sorted({e.code for e in result.errors}) == expected, [str(e) for e in result.errors]
+
+
+@pytest.mark.parametrize("case", VALID)
+def test_valid_case_hints_match_apollos_codes(case: Case) -> None:
+    expected = sorted({h["code"] for h in case.json("hints.json")})
+    assert sorted({h.code for h in compose(case.subgraphs()).hints}) == expected

@@ -253,7 +253,21 @@ class Merger:
                                 links.append(text)
                 continue
             if len(defined) != len(self.subgraphs):
+                if any(loc.value in _EXECUTABLE for d in defined for loc in d.locations):
+                    self._hint(
+                        "INCONSISTENT_EXECUTABLE_DIRECTIVE_PRESENCE",
+                        f'Executable directive "@{name}" will not be part of the supergraph as it'
+                        " does not appear in all subgraphs.",
+                        f"@{name}",
+                    )
                 continue
+            if len({tuple(sorted(loc.value for loc in d.locations)) for d in defined}) > 1:
+                self._hint(
+                    "INCONSISTENT_EXECUTABLE_DIRECTIVE_LOCATIONS",
+                    f'Executable directive "@{name}" has inconsistent locations across subgraphs;'
+                    " the supergraph keeps the locations they all have.",
+                    f"@{name}",
+                )
             locations = [loc.value for loc in defined[0].locations]
             common = [
                 loc
@@ -274,6 +288,13 @@ class Merger:
                     for d in defined
                 )
             ]
+            if any(len(d.arguments or ()) != len(args) for d in defined):
+                self._hint(
+                    "INCONSISTENT_ARGUMENT_PRESENCE",
+                    f'Some arguments of executable directive "@{name}" do not appear in all'
+                    " subgraphs and will not be part of the supergraph.",
+                    f"@{name}",
+                )
             text = f"directive @{name}"
             if args:
                 text += "(" + ", ".join(print_ast(a) for a in args) + ")"
@@ -422,6 +443,9 @@ class Merger:
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _hint(self, code: str, message: str, coordinate: str | None = None) -> None:
+        self.hints.append(Hint(code, message, coordinate))
+
     def _is_subtype(self, sub: str, sup: str) -> bool:
         for source in self.by_type.get(sub, ()):
             if sup in source.type.interfaces:
@@ -461,10 +485,15 @@ class Merger:
         if tags:
             self.features.add("tag")
             result.extend(f'@tag(name: "{t}")' for t in tags)
-        for d in flat:
-            if d.name == "deprecated":
-                result.append(print_ast(d.node))
-                break
+        deprecations = [d for d in flat if d.name == "deprecated"]
+        if deprecations:
+            result.append(print_ast(deprecations[0].node))
+            if len({d.string("reason") for d in deprecations}) > 1:
+                self._hint(
+                    "INCONSISTENT_NON_REPEATABLE_DIRECTIVE_ARGUMENTS",
+                    "Non-repeatable directive @deprecated is applied with different arguments"
+                    " across subgraphs; the first one is kept.",
+                )
         for name in _SECURITY:
             found = [d for d in flat if d.name == name]
             if not found:
@@ -481,6 +510,12 @@ class Merger:
                     sorted(set(have) | set(more)) for have in combined for more in alternatives
                 ] or combined
             unique = list(dict.fromkeys(tuple(c) for c in combined))
+            if len({print_ast(d.args[arg]) for d in found if arg in d.args}) > 1:
+                self._hint(
+                    "MERGED_NON_REPEATABLE_DIRECTIVE_ARGUMENTS",
+                    f"Directive @{name} is applied with different arguments across subgraphs;"
+                    " the supergraph combines them.",
+                )
             rendered = ", ".join("[" + ", ".join(_quote(v) for v in c) + "]" for c in unique)
             result.append(f"@{name}({arg}: [{rendered}])")
         for name in ("cost", "listSize"):
@@ -670,6 +705,23 @@ class Merger:
                     )
                 )
             overridden[origin] = d
+            source_def = next((f2 for s2, f2 in defs if s2.subgraph.name == origin), None)
+            if source_def is not None:
+                if d.string("label") is not None:
+                    self._hint(
+                        "OVERRIDE_MIGRATION_IN_PROGRESS",
+                        f'Field "{coordinate}" is currently being migrated with progressive'
+                        f" @override. Once the migration is complete, remove the field from"
+                        f' subgraph "{origin}".',
+                        coordinate,
+                    )
+                else:
+                    self._hint(
+                        "OVERRIDDEN_FIELD_CAN_BE_REMOVED",
+                        f'Field "{coordinate}" on subgraph "{origin}" is overridden. Consider'
+                        " removing it.",
+                        coordinate,
+                    )
         if kind == "object" and type_name not in ("Subscription",):
             sharers = [(s, f) for s, f in resolving if s.subgraph.name not in overridden]
             if len(sharers) > 1 and not all(self._shareable(s, f) for s, f in sharers):
@@ -686,6 +738,13 @@ class Merger:
                 )
         if len(resolving) > 1:
             self._check_runtime_types(coordinate, merged_text, resolving)
+        if len({type_text(f.type) for _, f in resolving}) > 1:
+            self._hint(
+                "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
+                f'Type of field "{coordinate}" is inconsistent but compatible across subgraphs:'
+                f' will use type "{merged_text}" in the supergraph.',
+                coordinate,
+            )
         joins: list[str] = []
         needs_join = [s.subgraph.name for s, _ in defs] != type_subgraphs
         types_differ = any(type_text(f.type) != merged_text for _, f in defs)
@@ -771,7 +830,16 @@ class Merger:
         if self.kinds.get(abstract) not in ("interface", "union"):
             return
         sets = [(s.subgraph.name, self._runtime_types(s.subgraph, abstract)) for s, _ in resolving]
-        if set.intersection(*(types for _, types in sets)) or all(not t for _, t in sets):
+        if all(not t for _, t in sets):
+            return
+        if set.intersection(*(types for _, types in sets)):
+            if len({frozenset(t) for _, t in sets}) > 1:
+                self._hint(
+                    "INCONSISTENT_RUNTIME_TYPES_FOR_SHAREABLE_RETURN",
+                    f'For the following supergraph API query, field "{coordinate}" may return'
+                    " different runtime types in different subgraphs.",
+                    coordinate,
+                )
             return
         lines = "\n".join(
             f' - in subgraph "{name}", type{"s" if len(types) > 1 else ""} '
@@ -886,6 +954,15 @@ class Merger:
         self, coordinate: str, present: list[ArgDef], default_code: str, type_code: str
     ) -> OutArg | None:
         merged_type = _input_merge([a.type for a in present])
+        if merged_type is not None and len({type_text(a.type) for a in present}) > 1:
+            self._hint(
+                "INCONSISTENT_BUT_COMPATIBLE_ARGUMENT_TYPE"
+                if "(" in coordinate
+                else "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
+                f'Type of "{coordinate}" is inconsistent but compatible across subgraphs: will use'
+                f' type "{type_text(merged_type)}" in the supergraph.',
+                coordinate,
+            )
         if merged_type is None or not _named_compatible([a.type for a in present]):
             self.errors.append(
                 CompositionError(
@@ -943,6 +1020,14 @@ class Merger:
                     members.append(member)
         out.directives.extend(self._common_directives([s.type.directives for s in sources]))
         out.members = members
+        for member in members:
+            if not all(member in s.type.members for s in sources):
+                self._hint(
+                    "INCONSISTENT_UNION_MEMBER",
+                    f'Union type "{name}" includes member type "{member}" in some but not all'
+                    " defining subgraphs.",
+                    name,
+                )
         return out
 
     def _enum(self, name: str, sources: list[_Source]) -> OutType:
@@ -952,6 +1037,14 @@ class Merger:
         out.directives.extend(self._common_directives([s.type.directives for s in sources]))
         as_input = name in self.input_usage
         as_output = name in self.output_usage or not as_input
+        if name not in self.input_usage and name not in self.output_usage:
+            self._hint(
+                "UNUSED_ENUM_TYPE",
+                f'Enum type "{name}" is defined but unused. It will be included in the supergraph'
+                ' with all the values appearing in any subgraph ("as if" it was only used as an'
+                " output type).",
+                name,
+            )
         all_values: list[str] = []
         for source in sources:
             for value in source.type.values:
@@ -971,6 +1064,12 @@ class Merger:
                 )
             elif as_output:
                 keep.append(value)
+                self._hint(
+                    "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM",
+                    f'Value "{value}" of enum type "{name}" has been added to the supergraph but is'
+                    f' only defined in a subset of the subgraphs defining "{name}".',
+                    f"{name}.{value}",
+                )
             else:
                 self.hints.append(
                     Hint(
