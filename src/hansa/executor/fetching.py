@@ -27,7 +27,6 @@ Path = list[str | int]
 class ExecutionState:
     transport: SubgraphTransport
     variables: dict[str, Any]
-    operation_name: str | None
     headers: Mapping[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)

@@ -170,7 +170,7 @@ class Gateway:
             for name, value in (headers or {}).items()
             if name in self.config.forward_headers
         }
-        state = ExecutionState(self.transport, coerced, prepared.name, forwarded)
+        state = ExecutionState(self.transport, coerced, forwarded)
         if introspected:
             self._introspect(prepared, coerced, state)
         await execute_plan(plan, state)

@@ -46,7 +46,6 @@ class FetchGroup:
     selection: SubSelection = field(default_factory=SubSelection)
     requires: SubSelection | None = None
     depends_on: set[int] = field(default_factory=set)
-    order: int = 0  # mutation order for root groups
     # Tree type -> type named in representations (a concrete type sent to an @interfaceObject
     # subgraph is represented as the interface).
     typename_rewrites: dict[str, str] = field(default_factory=dict)

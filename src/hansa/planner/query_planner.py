@@ -72,7 +72,6 @@ def build_groups(
                     group = ordered[-1]
                 else:
                     group = builder._new_group(subgraph, (), entity=False)
-                    group.order = len(ordered)
                     ordered.append(group)
             else:
                 in_use = [s for s in candidates if s in roots]

@@ -27,9 +27,6 @@ class SubField:
         self.type = type_  # the field's type in the subgraph, to detect response-shape clashes
         self.selection: SubSelection | None = None if leaf else SubSelection()
 
-    def signature(self) -> tuple[str, str]:
-        return self.name, arguments_text(self.arguments)
-
 
 class SubSelection:
     __slots__ = ("fields", "fragments")

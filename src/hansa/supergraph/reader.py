@@ -173,7 +173,6 @@ def _read_type(
     kind: str,
     names: _Names,
     graphs: dict[str, SubgraphInfo],
-    version: int,
     labels: set[str],
 ) -> TypeInfo:
     type_name = definition.name.value
@@ -291,7 +290,7 @@ def read_supergraph(sdl: str) -> Supergraph:
         assert isinstance(definition, TypeDefinitionNode)
         if _is_internal(definition.name.value, internal):
             continue
-        types[definition.name.value] = _read_type(definition, kind, names, graphs, version, labels)
+        types[definition.name.value] = _read_type(definition, kind, names, graphs, labels)
         definitions[definition.name.value] = definition
     all_subgraphs = [g.name for g in graphs.values()]
     for name, info in types.items():
