@@ -148,3 +148,79 @@ def test_fragment_fan_out_is_collected_once() -> None:
             too_long = post_graphql(f"{base}/graphql", "{ " + "me { id } " * 5000 + "}").json()
     assert body == {"data": {"me": {"id": "1"}}}
     assert too_long["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+FED2_REQUIRES = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",'
+    ' import: ["@key", "@external", "@requires"])\n'
+)
+PRICES = {"1": 100, "2": 250}
+
+
+def test_a_plan_may_enter_the_same_subgraph_twice_at_one_path() -> None:
+    # catalog.finalPrice needs promotions.discount, which needs catalog.basePrice.
+    store = Subgraph(
+        "store",
+        FED2_REQUIRES
+        + 'type Query { products: [Product] }\ntype Product @key(fields: "id") { id: ID! }',
+        {"Query": {"products": lambda *_: [{"id": "1"}, {"id": "2"}]}},
+    )
+    catalog = Subgraph(
+        "catalog",
+        FED2_REQUIRES
+        + 'type Product @key(fields: "id") { id: ID! basePrice: Int discount: Int @external'
+        + ' finalPrice: Int @requires(fields: "discount") }',
+        {
+            "Product": {
+                "__resolve_reference": lambda rep, _info: {**rep, "basePrice": PRICES[rep["id"]]},
+                "finalPrice": lambda product, _info: PRICES[product["id"]] - product["discount"],
+            }
+        },
+    )
+    promotions = Subgraph(
+        "promotions",
+        FED2_REQUIRES
+        + 'type Product @key(fields: "id") { id: ID! basePrice: Int @external'
+        + ' discount: Int @requires(fields: "basePrice") }',
+        {"Product": {"discount": lambda product, _info: product["basePrice"] // 10}},
+    )
+    with federation(store, catalog, promotions) as url:
+        body = post_graphql(url, "{ products { id finalPrice } }").json()
+    assert body == {
+        "data": {"products": [{"id": "1", "finalPrice": 90}, {"id": "2", "finalPrice": 225}]}
+    }
+
+
+def test_a_second_key_fetched_from_the_same_subgraph_feeds_a_requirement() -> None:
+    # catalog.label needs inventory.stock; inventory knows products only by sku, which catalog
+    # provides: store -> catalog (sku) -> inventory (stock) -> catalog (label).
+    store = Subgraph(
+        "store",
+        FED2_REQUIRES
+        + 'type Query { products: [Product!]! }\ntype Product @key(fields: "id") { id: ID! }',
+        {"Query": {"products": lambda *_: [{"id": "1"}, {"id": "2"}]}},
+    )
+    catalog = Subgraph(
+        "catalog",
+        FED2_REQUIRES
+        + 'type Product @key(fields: "id") @key(fields: "sku") { id: ID! sku: String!'
+        + ' stock: Int @external label: String @requires(fields: "stock") }',
+        {
+            "Product": {
+                "__resolve_reference": lambda rep, _info: {"sku": f"S{rep.get('id', '?')}", **rep},
+                "label": lambda product, _info: f"{product['sku']}: {product['stock']} left",
+            }
+        },
+    )
+    inventory = Subgraph(
+        "inventory",
+        FED2_REQUIRES + 'type Product @key(fields: "sku") { sku: String! stock: Int }',
+        {
+            "Product": {
+                "__resolve_reference": lambda rep, _info: {**rep, "stock": len(rep["sku"]) * 7}
+            }
+        },
+    )
+    with federation(store, catalog, inventory) as url:
+        body = post_graphql(url, "{ products { label } }").json()
+    assert body == {"data": {"products": [{"label": "S1: 14 left"}, {"label": "S2: 14 left"}]}}

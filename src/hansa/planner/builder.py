@@ -15,6 +15,7 @@ can serve the same field (shareable root fields, shareable value types under an 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,10 @@ from graphql import (
 from hansa.operation.normalized import Field, Selection
 from hansa.planner.subgraph_selection import SubSelection, arguments_text
 from hansa.supergraph.model import Supergraph
+
+MAX_REENTRY = (
+    2  # times one (group, type, path, subgraph) entry may nest while planning requirements
+)
 
 
 class PlanningError(Exception):
@@ -79,7 +84,7 @@ class GroupBuilder:
         self.groups: list[FetchGroup] = []
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._trackers: list[set[int]] = []
-        self._active: set[tuple[int, str, tuple[str, ...], str]] = set()
+        self._active: Counter[tuple[int, str, tuple[str, ...], str]] = Counter()
         self._fieldsets: dict[tuple[str, int], Selection] = {}
 
     # -- helpers ------------------------------------------------------------------------------
@@ -93,6 +98,19 @@ class GroupBuilder:
             group.requires = SubSelection()
         self.groups.append(group)
         return group
+
+    def _waits_for(self, groups: set[int], target: int) -> bool:
+        """Whether any of ``groups`` is ``target`` or (transitively) depends on it."""
+        pending = list(groups)
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if current == target:
+                return True
+            if current not in seen:
+                seen.add(current)
+                pending.extend(self.groups[current].depends_on)
+        return False
 
     def _touch(self, group: FetchGroup) -> None:
         if self._trackers:
@@ -441,8 +459,8 @@ class GroupBuilder:
         if not keys:
             return None
         guard = (group.id, type_name, path, target)
-        if guard in self._active:
-            return None
+        if self._active[guard] >= MAX_REENTRY:
+            return None  # a requirement cycle that never bottoms out
         direct = [
             k
             for k in keys
@@ -453,18 +471,20 @@ class GroupBuilder:
         if requires is not None:
             needed.fragments.append((type_name, self.fieldset(type_name, requires)))
         keyed = self._assign_keys(needed, type_name, siblings)
-        self._active.add(guard)
+        self._active[guard] += 1
         try:
             with self._tracking() as touched:
                 left = self.plan_fields(group, sub, type_name, keyed.fields, path, provided)
         finally:
-            self._active.discard(guard)
+            self._active[guard] -= 1
         if left:
             return None
         sub.add_typename()
         child_key = (group.id, target, path)
         child = self._children.get(child_key)
-        if child is None:
+        if child is None or self._waits_for(touched, child.id):
+            # A requirement of this field is computed from that group's own results (the same
+            # subgraph entered twice at one path): this field needs a later fetch.
             child = self._new_group(target, path, entity=True)
             self._children[child_key] = child
         child.depends_on.add(group.id)
