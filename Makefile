@@ -25,9 +25,10 @@ $(INSTALLED): pyproject.toml
 # Apollo's reference implementation, used only by tests and recording scripts as an oracle.
 reference: $(REFERENCE_INSTALLED)
 
-$(REFERENCE_INSTALLED): $(REFERENCE)/package-lock.json $(REFERENCE)/fed1/package-lock.json
+$(REFERENCE_INSTALLED): $(REFERENCE)/package-lock.json $(REFERENCE)/fed1/package-lock.json $(REFERENCE)/join02/package-lock.json
 	npm ci --prefix $(REFERENCE) --no-audit --no-fund --loglevel=error
 	npm ci --prefix $(REFERENCE)/fed1 --no-audit --no-fund --loglevel=error
+	npm ci --prefix $(REFERENCE)/join02 --no-audit --no-fund --loglevel=error
 	touch $@
 
 lint:

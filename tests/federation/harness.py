@@ -7,7 +7,8 @@ A scenario is a folder under ``scenarios/`` with:
   map from subgraph name to a raw ASGI app served *instead of* that subgraph (to simulate a
   broken service; its SDL still comes from ``SUBGRAPHS``), or to ``None`` for a subgraph that is
   down (its URL points to a closed port); and ``SUPERGRAPH_COMPOSER = "fed1"`` to compose a Fed 1
-  supergraph with ``@apollo/federation`` 0.x instead of ``@apollo/composition``.
+  supergraph with ``@apollo/federation`` 0.x, or ``"join02"`` for a join v0.2 supergraph from
+  ``@apollo/composition`` 2.0, instead of the current ``@apollo/composition``.
 - ``supergraph.graphql``: composed from the subgraphs by ``@apollo/composition`` (recorded).
 - ``expected/<query>.json``: ``{"source": ..., "response": {...}}``. Recorded from Apollo
   Gateway unless ``source`` is ``"hand"``, in which case ``why`` explains where the reference is

@@ -59,6 +59,12 @@ def compose_fed1(subgraphs: Sequence[SubgraphSource]) -> dict[str, Any]:
     return dict(_node("compose.mjs", payload, REFERENCE_DIR / "fed1"))
 
 
+def compose_join02(subgraphs: Sequence[SubgraphSource]) -> dict[str, Any]:
+    """The same from ``@apollo/composition`` 2.0.x: a join v0.2 supergraph."""
+    payload = {"subgraphs": [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in subgraphs]}
+    return dict(_node("compose.mjs", payload, REFERENCE_DIR / "join02"))
+
+
 def plan(supergraph_sdl: str, query: str, operation_name: str | None = None) -> dict[str, Any]:
     """``{"plan": text}`` or ``{"error": message}`` from ``@apollo/query-planner``."""
     return dict(
