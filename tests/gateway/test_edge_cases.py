@@ -224,3 +224,25 @@ def test_a_second_key_fetched_from_the_same_subgraph_feeds_a_requirement() -> No
     with federation(store, catalog, inventory) as url:
         body = post_graphql(url, "{ products { label } }").json()
     assert body == {"data": {"products": [{"label": "S1: 14 left"}, {"label": "S2: 14 left"}]}}
+
+
+class DeepAnswer:
+    """A subgraph that answers with lists nested thousands of levels deep."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        await read_body(receive, 1_000_000)
+        depth = 1000  # under the JSON parser's limit, over the recursion limit
+        body = '{"data": {"thing": ' + "[" * depth + "]" * depth + "}}"
+        await send_response(send, 200, body.encode(), "application/json")
+
+
+def test_a_hostile_deeply_nested_answer_gets_a_coded_error() -> None:
+    sub = Subgraph("deep", FED2 + "type Query { thing: String other: Int }")
+    with federation(sub, apps={"deep": DeepAnswer()}) as url:
+        response = post_graphql(url, "{ thing }")
+        again = post_graphql(url, "{ thing }")
+    assert response.status == 200
+    assert response.json()["errors"][0]["extensions"]["code"] == "SUBREQUEST_MALFORMED_RESPONSE"
+    assert again.status == 200

@@ -173,11 +173,27 @@ class Gateway:
         state = ExecutionState(self.transport, coerced, forwarded)
         if introspected:
             self._introspect(prepared, coerced, state)
-        await execute_plan(plan, state)
-        errors = list(state.errors)
-        data = self.completer.complete(
-            selection, prepared.root_type, state.data, errors, introspected
-        )
+        try:
+            await execute_plan(plan, state)
+            errors = list(state.errors)
+            data = self.completer.complete(
+                selection, prepared.root_type, state.data, errors, introspected
+            )
+        except RecursionError:
+            # Only a hostile subgraph answer nests deep enough for this (the client's own
+            # selection is bounded by max_depth).
+            return GatewayResponse(
+                200,
+                {
+                    "errors": [
+                        coded(
+                            "A subgraph response is nested too deeply to process.",
+                            "SUBREQUEST_MALFORMED_RESPONSE",
+                        )
+                    ],
+                    "data": None,
+                },
+            )
         body: dict[str, Any] = {}
         if errors:
             body["errors"] = errors

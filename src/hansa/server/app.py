@@ -144,7 +144,21 @@ class GatewayApp:
         extra: list[tuple[bytes, bytes]] = []
         if status == 405:
             extra.append((b"allow", b"POST"))
-        await send_response(send, status, orjson.dumps(result.body), media, extra)
+        try:
+            body = orjson.dumps(result.body)
+        except orjson.JSONEncodeError:
+            status, body = (
+                500,
+                error_body(
+                    [
+                        {
+                            "message": "The response is nested too deeply to encode as JSON.",
+                            "extensions": {"code": "RESPONSE_NOT_SERIALIZABLE"},
+                        }
+                    ]
+                ),
+            )
+        await send_response(send, status, body, media, extra)
 
     async def _read(self, scope: Scope, receive: Receive, method: str) -> GraphQLRequest:
         if method == "POST":
