@@ -126,7 +126,9 @@ def compose(config_path: Path, output: Path | None) -> None:
     help="Compose at start-up from this subgraph list (supergraph.yaml) instead.",
 )
 @click.option(
-    "--watch", is_flag=True, help="With --subgraphs: recompose when a schema file changes."
+    "--watch",
+    is_flag=True,
+    help="Reload when the supergraph file (or, with --subgraphs, a schema file) changes.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=4000, show_default=True, type=int)
@@ -156,14 +158,12 @@ def gateway(
 ) -> None:
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.gateway import GatewayConfig, create_app
-    from hansa.gateway.reload import watch as watch_sources
+    from hansa.gateway.reload import watch_sources, watch_supergraph
     from hansa.http.serve import Binding, serve_all
     from hansa.supergraph import SupergraphError, read_supergraph
 
     if (supergraph_path is None) == (subgraphs_path is None):
         raise click.UsageError("give exactly one of --supergraph or --subgraphs")
-    if watch and subgraphs_path is None:
-        raise click.UsageError("--watch needs --subgraphs")
     sources: list[SubgraphSource] = []
     if supergraph_path is not None:
         supergraph = _read_supergraph(supergraph_path)
@@ -187,7 +187,10 @@ def gateway(
         raise click.ClickException(str(error)) from None
     if watch:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-        watch_sources(app, sources)
+        if supergraph_path is not None:
+            watch_supergraph(app, supergraph_path)
+        else:
+            watch_sources(app, sources)
     names = ", ".join(supergraph.subgraphs)
     click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql")
     try:

@@ -168,3 +168,54 @@ def test_gateway_refuses_subgraphs_that_do_not_compose(tmp_path: Path) -> None:
     done = _hansa("gateway", "--subgraphs", str(config))
     assert done.returncode == 1
     assert "INVALID_FIELD_SHARING" in done.stderr
+
+
+def test_gateway_reloads_a_changed_supergraph_file(
+    tmp_path: Path, demo_subgraphs: list[str]
+) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    original = DEMO_SUPERGRAPH.read_text()
+    supergraph.write_text(original)
+    overrides = [
+        f"--subgraph-url={name}={url}/graphql"
+        for name, url in zip(("accounts", "products", "reviews"), demo_subgraphs, strict=True)
+    ]
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hansa.cli",
+            "gateway",
+            "--supergraph",
+            str(supergraph),
+            "--port",
+            str(port),
+            "--watch",
+            *overrides,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        assert _query(url, "{ me { birthYear } }") == {"data": {"me": {"birthYear": 1815}}}
+        # A supergraph without User.birthYear: the field disappears once reloaded.
+        supergraph.write_text(
+            original.replace("  birthYear: Int @join__field(graph: ACCOUNTS)\n", "")
+        )
+        for _ in range(100):
+            body = _query(url, "{ me { birthYear } }")
+            if "errors" in body:
+                break
+            time.sleep(0.1)
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"  # type: ignore[index]
+        # A broken file keeps the last good supergraph.
+        supergraph.write_text("type Query {")
+        time.sleep(2.5)
+        assert _query(url, "{ me { name } }") == {"data": {"me": {"name": "Ada Lovelace"}}}
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "new supergraph refused, still serving the previous one" in stderr

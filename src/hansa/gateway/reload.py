@@ -1,13 +1,15 @@
-"""Hot reload: recompose when a subgraph schema file changes, keep the last good supergraph.
+"""Hot reload: when a watched file changes (a subgraph schema, or the supergraph itself),
+build the new supergraph and swap it in; keep the last good one when that fails.
 
-A failed composition is logged with its errors and changes nothing: the gateway keeps serving
-the supergraph it has.
+A failed composition or an unusable supergraph is logged with its reasons and changes nothing:
+the gateway keeps serving the supergraph it has.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from hansa.composition import compose
@@ -43,19 +45,42 @@ async def recompose(app: GatewayApp, sources: list[SubgraphSource]) -> bool:
             "\n".join(f"  {e}" for e in result.errors),
         )
         return False
-    try:
-        gateway = Gateway(result.supergraph_sdl, app.config)
-    except (SupergraphError, ValueError) as error:
-        log.error("recomposed supergraph refused, still serving the previous one: %s", error)
+    if not _swap(app, result.supergraph_sdl):
         return False
-    app.swap(gateway)
     log.info("supergraph recomposed from %d subgraphs", len(inputs))
     return True
 
 
-def watch(app: GatewayApp, sources: list[SubgraphSource], interval: float = 1.0) -> None:
-    """Register a background task on ``app`` that recomposes when schema files change."""
-    files = [s.file for s in sources if s.file is not None]
+async def reload_file(app: GatewayApp, path: Path) -> bool:
+    """Read the supergraph file again and swap it in; False (and a log line) when it fails."""
+    try:
+        sdl = path.read_text()
+    except OSError as error:
+        log.error("cannot read %s, still serving the previous supergraph: %s", path, error)
+        return False
+    if not _swap(app, sdl):
+        return False
+    log.info("supergraph reloaded from %s", path)
+    return True
+
+
+def _swap(app: GatewayApp, sdl: str) -> bool:
+    try:
+        gateway = Gateway(sdl, app.config)
+    except (SupergraphError, ValueError) as error:
+        log.error("new supergraph refused, still serving the previous one: %s", error)
+        return False
+    app.swap(gateway)
+    return True
+
+
+def watch(
+    app: GatewayApp,
+    files: list[Path],
+    rebuild: Callable[[], Awaitable[bool]],
+    interval: float = 1.0,
+) -> None:
+    """Register a background task on ``app`` that calls ``rebuild`` when ``files`` change."""
 
     async def run() -> None:
         seen = _stamp(files)
@@ -64,6 +89,17 @@ def watch(app: GatewayApp, sources: list[SubgraphSource], interval: float = 1.0)
             now = _stamp(files)
             if now != seen:
                 seen = now
-                await recompose(app, sources)
+                await rebuild()
 
     app.background.append(run)
+
+
+def watch_sources(app: GatewayApp, sources: list[SubgraphSource], interval: float = 1.0) -> None:
+    """Recompose when a subgraph schema file changes."""
+    files = [s.file for s in sources if s.file is not None]
+    watch(app, files, lambda: recompose(app, sources), interval)
+
+
+def watch_supergraph(app: GatewayApp, path: Path, interval: float = 1.0) -> None:
+    """Reload when the supergraph file changes (e.g. a CI job or Rover writes a new one)."""
+    watch(app, [path], lambda: reload_file(app, path), interval)
