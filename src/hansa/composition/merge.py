@@ -17,11 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    ListTypeNode,
-    NamedTypeNode,
     NonNullTypeNode,
     StringValueNode,
-    TypeNode,
     print_ast,
 )
 
@@ -35,6 +32,12 @@ from hansa.composition.subgraph_reader import (
     SubgraphDef,
     TypeDef,
     named_type,
+)
+from hansa.composition.type_merge import (
+    input_merge,
+    named_compatible,
+    output_merge,
+    type_text,
 )
 from hansa.supergraph.reader import parse_field_set
 
@@ -57,58 +60,6 @@ _EXECUTABLE = frozenset(
 def graph_enum_name(name: str) -> str:
     value = re.sub(r"[^A-Z0-9_]", "_", name.upper())
     return f"_{value}" if value[:1].isdigit() else value
-
-
-def type_text(node: TypeNode) -> str:
-    return print_ast(node)
-
-
-def _output_merge(
-    types: list[TypeNode], is_subtype: Any = lambda _sub, _sup: False
-) -> TypeNode | None:
-    """The most general of compatible output types (covariance), or None if incompatible.
-    ``is_subtype(a, b)``: whether named type ``a`` is an implementation or member of ``b``."""
-    first = types[0]
-    if all(type_text(t) == type_text(first) for t in types):
-        return first
-    if all(isinstance(t, NamedTypeNode) for t in types):
-        names = {named_type(t) for t in types}
-        for candidate in names:
-            if all(n == candidate or is_subtype(n, candidate) for n in names):
-                return next(t for t in types if named_type(t) == candidate)
-        return None
-    if any(isinstance(t, NonNullTypeNode) for t in types):
-        inner = [t.type if isinstance(t, NonNullTypeNode) else t for t in types]
-        merged = _output_merge(inner, is_subtype)
-        if merged is None:
-            return None
-        if not all(isinstance(t, NonNullTypeNode) for t in types):
-            return merged
-        return NonNullTypeNode(type=merged)  # type: ignore[arg-type]
-    if all(isinstance(t, ListTypeNode) for t in types):
-        merged = _output_merge([t.type for t in types], is_subtype)  # type: ignore[attr-defined]
-        return None if merged is None else ListTypeNode(type=merged)
-    return None
-
-
-def _input_merge(types: list[TypeNode]) -> TypeNode | None:
-    """The most restrictive of compatible input types (non-null if any is), or None."""
-    first = types[0]
-    if all(type_text(t) == type_text(first) for t in types):
-        return first
-    if any(isinstance(t, NonNullTypeNode) for t in types):
-        inner = [t.type if isinstance(t, NonNullTypeNode) else t for t in types]
-        merged = _input_merge(inner)
-        return None if merged is None else NonNullTypeNode(type=merged)  # type: ignore[arg-type]
-    if all(isinstance(t, ListTypeNode) for t in types):
-        merged = _input_merge([t.type for t in types])  # type: ignore[attr-defined]
-        return None if merged is None else ListTypeNode(type=merged)
-    return None
-
-
-def _named_compatible(types: list[TypeNode]) -> bool:
-    names = {named_type(t) for t in types}
-    return len(names) == 1
 
 
 @dataclass
@@ -650,7 +601,7 @@ class Merger:
         externals = [(s, f) for s, f in defs if self._is_external(s, f)]
         resolving = [(s, f) for s, f in defs if not self._is_external(s, f)]
         typed = resolving or defs
-        merged_type = _output_merge([f.type for _, f in typed], self._is_subtype)
+        merged_type = output_merge([f.type for _, f in typed], self._is_subtype)
         if merged_type is None:
             described = ", ".join(
                 f'type "{type_text(f.type)}" in "{s.subgraph.name}"' for s, f in defs
@@ -865,7 +816,7 @@ class Merger:
         """An @external declaration must agree with the field it stands for."""
         base_source, base = resolving[0]
         for source, f in externals:
-            if _output_merge([base.type, f.type], self._is_subtype) is None or (
+            if output_merge([base.type, f.type], self._is_subtype) is None or (
                 named_type(base.type) != named_type(f.type)
             ):
                 self.errors.append(
@@ -953,7 +904,7 @@ class Merger:
     def _input_value(
         self, coordinate: str, present: list[ArgDef], default_code: str, type_code: str
     ) -> OutArg | None:
-        merged_type = _input_merge([a.type for a in present])
+        merged_type = input_merge([a.type for a in present])
         if merged_type is not None and len({type_text(a.type) for a in present}) > 1:
             self._hint(
                 "INCONSISTENT_BUT_COMPATIBLE_ARGUMENT_TYPE"
@@ -963,7 +914,7 @@ class Merger:
                 f' type "{type_text(merged_type)}" in the supergraph.',
                 coordinate,
             )
-        if merged_type is None or not _named_compatible([a.type for a in present]):
+        if merged_type is None or not named_compatible([a.type for a in present]):
             self.errors.append(
                 CompositionError(
                     type_code,
