@@ -22,21 +22,11 @@ from graphql import (
     is_abstract_type,
 )
 
+from hansa.executor.paths import PathLink, path_list
 from hansa.operation.normalized import Field, PossibleTest, Selection
 
 # Marks a null that is propagating to the nearest nullable position (its error is recorded).
 _INVALID: Any = object()
-
-PathLink = tuple[Any, str | int] | None
-
-
-def _path(link: PathLink) -> list[str | int]:
-    parts: list[str | int] = []
-    while link is not None:
-        link, key = link
-        parts.append(key)
-    parts.reverse()
-    return parts
 
 
 class Completer:
@@ -122,7 +112,7 @@ class _Completion:
     ) -> None:
         """A null where the schema forbids one: a field error, unless a subgraph already
         reported an error at, above or below this path (the null is that error propagating)."""
-        path = _path(link)
+        path = path_list(link)
         if tuple(path) in self._errored_below or any(
             tuple(path[:i]) in self._errored for i in range(1, len(path))
         ):
@@ -241,7 +231,7 @@ class _Completion:
         return value  # custom scalars pass through as the subgraph serialized them
 
     def _bad(self, f: Field, message: str, link: PathLink, errors: list[dict[str, Any]]) -> Any:
-        errors.append({"message": message, "path": _path(link)})
+        errors.append({"message": message, "path": path_list(link)})
         return _INVALID
 
 

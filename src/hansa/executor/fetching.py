@@ -16,11 +16,10 @@ from typing import Any
 
 import orjson
 
+from hansa.executor.paths import PathLink, path_list
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from hansa.planner.subgraph_selection import SubSelection
 from hansa.transport.http import SubgraphFetchError, SubgraphTransport
-
-Path = list[str | int]
 
 
 @dataclass
@@ -71,7 +70,7 @@ async def _send(
         return None
 
 
-def _subgraph_error(error: Any, subgraph: str, path: Path | None) -> dict[str, Any]:
+def _subgraph_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str, Any]:
     if not isinstance(error, dict):
         return {
             "message": "Subgraph returned a malformed error.",
@@ -112,7 +111,7 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     fetch = flatten.node
     assert fetch.requires is not None
     representations: list[Any] = []
-    owners: list[list[tuple[dict[str, Any], Path]]] = []
+    owners: list[list[tuple[dict[str, Any], PathLink]]] = []
     seen: dict[bytes, int] = {}
     for obj, path in collect(state.data, flatten.path):
         typename = obj.get("__typename")
@@ -172,7 +171,7 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
         ):
             for _, owner_path in owners[error_path[1]]:
                 state.errors.append(
-                    _subgraph_error(error, fetch.subgraph, owner_path + error_path[2:])
+                    _subgraph_error(error, fetch.subgraph, path_list(owner_path) + error_path[2:])
                 )
         else:
             state.errors.append(_subgraph_error(error, fetch.subgraph, None))
@@ -186,11 +185,11 @@ def _undo_aliases(data: Any, fetch: Fetch) -> None:
                 obj[rewrite.key] = obj.pop(rewrite.alias)
 
 
-def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
+def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], PathLink]]:
     """Objects at ``path`` ("@" = every list item), with their concrete response paths."""
-    found: list[tuple[dict[str, Any], Path]] = []
+    found: list[tuple[dict[str, Any], PathLink]] = []
 
-    def walk(value: Any, depth: int, where: Path) -> None:
+    def walk(value: Any, depth: int, where: PathLink) -> None:
         if value is None:
             return
         if depth == len(path):
@@ -198,21 +197,21 @@ def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path
                 found.append((value, where))
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    walk(item, depth, [*where, i])
+                    walk(item, depth, (where, i))
             return
         step = path[depth]
         if step == "@":
             if isinstance(value, list):
                 for i, item in enumerate(value):
-                    walk(item, depth + 1, [*where, i])
+                    walk(item, depth + 1, (where, i))
             return
         if isinstance(value, dict):
-            walk(value.get(step), depth + 1, [*where, step])
+            walk(value.get(step), depth + 1, (where, step))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                walk(item, depth, [*where, i])
+                walk(item, depth, (where, i))
 
-    walk(data, 0, [])
+    walk(data, 0, None)
     return found
 
 
