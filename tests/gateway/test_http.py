@@ -255,6 +255,9 @@ def test_slow_subgraph_times_out_and_the_rest_is_answered(recorders: dict[str, R
 
 
 def test_mounted_in_starlette() -> None:
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
@@ -264,7 +267,14 @@ def test_mounted_in_starlette() -> None:
             for sg, u in zip(("accounts", "products", "reviews"), urls, strict=True)
         }
         gateway_app = create_app(SUPERGRAPH, subgraph_urls=overrides)
-        app = Starlette(routes=[Mount("/api", app=gateway_app)])
+
+        @asynccontextmanager
+        async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+            await gateway_app.startup()
+            yield
+            await gateway_app.shutdown()
+
+        app = Starlette(routes=[Mount("/api", app=gateway_app)], lifespan=lifespan)
         with serving(app) as (base,):
             body = post_graphql(f"{base}/api/graphql", "{ me { name reviews { stars } } }").json()
     assert body == {

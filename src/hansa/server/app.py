@@ -74,16 +74,26 @@ class GatewayApp:
             )
             await send_response(send, 500, body, APPLICATION_JSON)
 
+    async def startup(self) -> None:
+        """Start background tasks (schema watching). Called by the ASGI lifespan; call it
+        yourself from your framework's lifespan when mounting the app (Starlette's ``Mount``
+        does not forward lifespan events)."""
+        self._tasks.extend(asyncio.create_task(start()) for start in self.background)
+
+    async def shutdown(self) -> None:
+        """Stop background tasks and close the subgraph connection pools."""
+        for task in self._tasks:
+            task.cancel()
+        await self.gateway.close()
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._tasks.extend(asyncio.create_task(start()) for start in self.background)
+                await self.startup()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                for task in self._tasks:
-                    task.cancel()
-                await self.gateway.close()
+                await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
