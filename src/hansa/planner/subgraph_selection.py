@@ -154,6 +154,7 @@ def _fix(
     for f in selection.fields.values():
         if f.selection is not None:
             _fix(f.selection, (*path, f.key), rewrites, counter)
+    needs_typename = False
     for type_name, fragment in selection.fragments.items():
         renamed: dict[str, SubField] = {}
         for key, f in fragment.fields.items():
@@ -167,7 +168,10 @@ def _fix(
                 taken.add(alias)
                 f.key = alias
                 rewrites.append(KeyRewrite(path, type_name, alias, key))
+                needs_typename = True  # the rewrite picks objects by their __typename
             renamed[f.key] = f
             if f.selection is not None:
                 _fix(f.selection, (*path, f.key), rewrites, counter)
         fragment.fields = renamed
+    if needs_typename:
+        selection.add_typename()

@@ -147,4 +147,8 @@ QUERIES = [
         "different-scalar-types-under-one-key-is-invalid",
         "{ shapes { ... on Circle { value: radius } ... on Square { value: label } } }",
     ),
+    Query(
+        "aliased-field-in-entity-fetch-without-client-typename",
+        "{ gallery { ... on Square { label } ... on Circle { radius label } } }",
+    ),
 ]
