@@ -495,6 +495,15 @@ class GroupBuilder:
         representation = child.requires.fragment(type_name)
         representation.add_typename()
         _project(keyed.fields, representation)
+        if self.sg.is_abstract(type_name):
+            # The objects may already carry their concrete type (another fetch resolved it):
+            # represent those the same way, as the interface where the target only knows that.
+            for concrete in self.sg.possible_types(type_name):
+                shape = child.requires.fragment(concrete)
+                shape.add_typename()
+                _project(keyed.fields, shape)
+                if self.sg.is_interface_object(type_name, target):
+                    child.typename_rewrites[concrete] = type_name
         return child
 
     def _assign_keys(self, needed: Selection, type_name: str, client: list[Field]) -> Selection:

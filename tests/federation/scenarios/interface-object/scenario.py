@@ -183,4 +183,8 @@ QUERIES = [
         "interface-object-id-unknown-to-owner",
         '{ rated(id: "m9") { __typename id rating ... on Book { title } } }',
     ),
+    Query(
+        "requires-from-owner-and-concrete-type-in-one-selection",
+        '{ rated(id: "m4") { blurb ... on Book { title } } }',
+    ),
 ]
