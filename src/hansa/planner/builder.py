@@ -265,6 +265,7 @@ class GroupBuilder:
         ``@interfaceObject``: interface-level fields come from here; anything that depends on
         the concrete type (``__typename``, fragments on implementations) needs an entity fetch
         from a subgraph that owns the interface, which answers with the concrete type."""
+        sub.add_typename()  # the interface's own name: completion knows the type is unresolved
         common = selection.fields_for(interface, self.applies)
         provided_map = self._provided_map(provided, interface)
         left = self.plan_fields(group, sub, interface, common, path, provided_map)

@@ -194,4 +194,8 @@ QUERIES = [
         fragment Billing on Account { id mail: email plan ... on Org { memberCount } }
         """,
     ),
+    Query(
+        "interface-object-root-with-interface-fields-only",
+        '{ accountsOnPlan(plan: "pro") { plan email } }',
+    ),
 ]
