@@ -48,7 +48,9 @@ class Completer:
         completion errors to ``errors`` (which holds the fetch errors so far)."""
         run = _Completion(self.schema, self.applies, errors)
         result = run._object(selection, root_type, data or {}, None, errors, precompleted)
-        return None if result is _INVALID else result
+        completed = None if result is _INVALID else result
+        errors[:] = [e for e in errors if _in_response(completed, e.get("path"))]
+        return completed
 
 
 class _Completion:
@@ -111,10 +113,14 @@ class _Completion:
         self, inner: GraphQLOutputType, f: Field, link: PathLink, errors: list[dict[str, Any]]
     ) -> None:
         """A null where the schema forbids one: a field error, unless a subgraph already
-        reported an error at, above or below this path (the null is that error propagating)."""
+        reported an error at, above or below this path, or inside the same object (a subgraph
+        that nulls a whole entity for one failing field nulls its siblings too): then the null
+        is that error propagating."""
         path = path_list(link)
-        if tuple(path) in self._errored_below or any(
-            tuple(path[:i]) in self._errored for i in range(1, len(path))
+        if (
+            tuple(path) in self._errored_below
+            or tuple(path[:-1]) in self._errored_below
+            or any(tuple(path[:i]) in self._errored for i in range(1, len(path)))
         ):
             return
         assert link is not None
@@ -242,3 +248,26 @@ def _show(value: Any) -> str:
         return json.dumps(value)
     except (TypeError, ValueError):
         return repr(value)
+
+
+def _in_response(data: Any, path: Any) -> bool:
+    """Whether an error's path points into the client's response. Subgraph errors on fields
+    the planner fetched for its own needs (keys, requirements, another type's fragment) lead
+    to a key the client never selected; those are dropped, the client asked for nothing there."""
+    if not isinstance(path, list):
+        return True
+    current = data
+    for step in path:
+        if current is None:
+            return True  # nulled on the way: the error explains it
+        if isinstance(current, dict):
+            if step not in current:
+                return False
+            current = current[step]
+        elif isinstance(current, list):
+            if not isinstance(step, int) or not 0 <= step < len(current):
+                return False
+            current = current[step]
+        else:
+            return True
+    return True

@@ -302,7 +302,7 @@ class OperationCache:
 
     def _parse_and_validate(self, text: str) -> DocumentNode | list[dict[str, Any]]:
         try:
-            document = parse(text, max_tokens=self.max_tokens)
+            document = parse(text, max_tokens=self.max_tokens, allow_empty_selection_sets=False)
         except GraphQLError as error:
             return [format_error(error, "GRAPHQL_PARSE_FAILED")]
         errors = validate(self.schema, document)

@@ -187,4 +187,8 @@ QUERIES = [
         "requires-from-owner-and-concrete-type-in-one-selection",
         '{ rated(id: "m4") { blurb ... on Book { title } } }',
     ),
+    Query(
+        "implementation-fragments-asking-different-interface-object-fields",
+        "{ topRated { id ... on Movie { blurb } ... on Book { rating } } }",
+    ),
 ]

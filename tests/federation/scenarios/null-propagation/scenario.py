@@ -162,4 +162,8 @@ QUERIES = [
         "entity-failure-bubbles-through-non-null-list",
         "{ catalog { title products { id topReview { body } } } }",
     ),
+    Query(
+        "entity-nulled-by-one-field-error-nulls-its-siblings-silently",
+        "{ catalog { products { reviews { id } topReview { id } } } }",
+    ),
 ]

@@ -60,4 +60,5 @@ QUERIES = [
     ),
     Query("empty-query", ""),
     Query("comment-only-query", "# nothing to see here\n"),
+    Query("empty-selection-set", '{ product(id: "1") {} }'),
 ]
