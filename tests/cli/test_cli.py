@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from hansa.cli import main
 from hansa.demo import accounts, products, reviews
 from hansa.http.serve import serving
 from tests.federation.harness import Query, Scenario, all_scenarios
-from tests.support.http import post_graphql
+from tests.support.http import free_port, post_graphql
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_SUPERGRAPH = REPO / "src/hansa/demo/supergraph.graphql"
@@ -86,15 +85,9 @@ def test_gateway_refuses_a_bad_supergraph(tmp_path: Path, sdl: str, message: str
     assert "Traceback" not in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_gateway_command_serves_a_supergraph() -> None:
     with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
-        port = _free_port()
+        port = free_port()
         overrides = [
             f"--subgraph-url={name}={url}/graphql"
             for name, url in zip(("accounts", "products", "reviews"), urls, strict=True)

@@ -12,9 +12,9 @@ import pytest
 
 from hansa.demo import SUBGRAPHS, accounts, products, reviews
 from hansa.http.serve import serving
-from tests.cli.test_cli import DEMO_SUPERGRAPH, _free_port
+from tests.cli.test_cli import DEMO_SUPERGRAPH
 from tests.composition.canonical import differences
-from tests.support.http import post_graphql
+from tests.support.http import free_port, post_graphql
 
 DEMO_URLS = {"accounts": 4001, "products": 4002, "reviews": 4003}
 
@@ -99,7 +99,7 @@ def demo_subgraphs() -> Iterator[list[str]]:
 
 
 def _start_gateway(config: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -180,7 +180,7 @@ def test_gateway_reloads_a_changed_supergraph_file(
         f"--subgraph-url={name}={url}/graphql"
         for name, url in zip(("accounts", "products", "reviews"), demo_subgraphs, strict=True)
     ]
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,

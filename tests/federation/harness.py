@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 from hansa.http.serve import serving
 from hansa.subgraph import Subgraph
+from tests.support.http import free_port
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 
@@ -92,12 +92,6 @@ def all_scenarios() -> list[Scenario]:
     ]
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_scenario(scenario: Scenario) -> Iterator[dict[str, str]]:
     """Serve the scenario's subgraphs on loopback; yields ``{subgraph name: URL}``."""
@@ -105,7 +99,7 @@ def serve_scenario(scenario: Scenario) -> Iterator[dict[str, str]]:
     urls: dict[str, str] = {}
     for sg in scenario.subgraphs:
         if sg.name in scenario.serve and scenario.serve[sg.name] is None:
-            urls[sg.name] = f"http://127.0.0.1:{_closed_port()}/graphql"
+            urls[sg.name] = f"http://127.0.0.1:{free_port()}/graphql"
         else:
             apps.append((sg.name, scenario.serve.get(sg.name) or sg.asgi_app()))
     with serving(*(app for _, app in apps)) as bases:

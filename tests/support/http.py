@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -51,3 +52,10 @@ def post_graphql(
         payload["operationName"] = operation_name
     all_headers = {"content-type": "application/json", **(headers or {})}
     return request(url, body=json.dumps(payload).encode(), headers=all_headers)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (used for a subgraph that is down, or to start on)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

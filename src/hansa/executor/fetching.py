@@ -252,21 +252,15 @@ def _project_value(value: Any, shape: SubSelection) -> Any:
 def merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """Deep-merge ``source`` into ``target`` (objects by key, lists item by item)."""
     for key, value in source.items():
-        existing = target.get(key)
-        if isinstance(existing, dict) and isinstance(value, dict):
-            merge(existing, value)
-        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
-            _merge_lists(existing, value)
-        else:
-            target[key] = value
+        target[key] = _merged(target.get(key), value)
 
 
-def _merge_lists(target: list[Any], source: list[Any]) -> None:
-    for i, value in enumerate(source):
-        existing = target[i]
-        if isinstance(existing, dict) and isinstance(value, dict):
-            merge(existing, value)
-        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
-            _merge_lists(existing, value)
-        else:
-            target[i] = value
+def _merged(existing: Any, value: Any) -> Any:
+    if isinstance(existing, dict) and isinstance(value, dict):
+        merge(existing, value)
+        return existing
+    if isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+        for i, item in enumerate(value):
+            existing[i] = _merged(existing[i], item)
+        return existing
+    return value

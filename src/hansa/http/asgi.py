@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
-from hansa.http.graphql_over_http import RequestError
+from hansa.http.graphql_over_http import GraphQLRequest, RequestError, parse_get, parse_post
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -72,3 +72,16 @@ async def lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def read_graphql_request(
+    scope: Scope, receive: Receive, max_body_bytes: int
+) -> GraphQLRequest:
+    """The GraphQL request of a ``POST`` (JSON body) or ``GET`` (URL parameters)."""
+    method = scope["method"]
+    if method == "POST":
+        body = await read_body(receive, max_body_bytes)
+        return parse_post(body, header(scope, b"content-type"))
+    if method == "GET":
+        return parse_get(scope.get("query_string", b""))
+    raise RequestError("Only GET and POST are supported.", status=405, code="METHOD_NOT_ALLOWED")

@@ -17,15 +17,20 @@ import orjson
 
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
-from hansa.http.asgi import Receive, Scope, Send, header, headers_dict, read_body, send_response
+from hansa.http.asgi import (
+    Receive,
+    Scope,
+    Send,
+    header,
+    headers_dict,
+    read_graphql_request,
+    send_response,
+)
 from hansa.http.graphql_over_http import (
     APPLICATION_JSON,
-    GraphQLRequest,
     RequestError,
     accepts_html,
     error_body,
-    parse_get,
-    parse_post,
     response_media_type,
 )
 from hansa.server.graphiql import GRAPHIQL_HTML
@@ -137,7 +142,7 @@ class GatewayApp:
             await send_response(send, 406, body, APPLICATION_JSON)
             return
         try:
-            request = await self._read(scope, receive, method)
+            request = await read_graphql_request(scope, receive, self.config.max_body_bytes)
         except RequestError as error:
             await send_response(send, error.status, error_body([error.to_error()]), media)
             return
@@ -169,16 +174,6 @@ class GatewayApp:
                 ),
             )
         await send_response(send, status, body, media, extra)
-
-    async def _read(self, scope: Scope, receive: Receive, method: str) -> GraphQLRequest:
-        if method == "POST":
-            body = await read_body(receive, self.config.max_body_bytes)
-            return parse_post(body, header(scope, b"content-type"))
-        if method == "GET":
-            return parse_get(scope.get("query_string", b""))
-        raise RequestError(
-            "Only GET and POST are supported.", status=405, code="METHOD_NOT_ALLOWED"
-        )
 
 
 async def _close_later(gateway: Gateway, grace: float = 30.0) -> None:

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from hansa.http.asgi import Receive, Scope, Send, header, headers_dict, lifespan, read_body
+from hansa.http.asgi import (
+    Receive,
+    Scope,
+    Send,
+    header,
+    headers_dict,
+    lifespan,
+    read_graphql_request,
+)
 from hansa.http.asgi import send_response as send
 from hansa.http.graphql_over_http import (
     APPLICATION_JSON,
@@ -14,8 +22,6 @@ from hansa.http.graphql_over_http import (
     GraphQLRequest,
     RequestError,
     error_body,
-    parse_get,
-    parse_post,
     response_media_type,
 )
 
@@ -50,23 +56,12 @@ class SubgraphApp:
             return
         media = response_media_type(header(scope, b"accept")) or APPLICATION_JSON
         try:
-            request = await self._read_request(scope, receive)
+            request = await read_graphql_request(scope, receive, self.max_body_bytes)
         except RequestError as error:
             await send(send_, error.status, error_body([error.to_error()]), media)
             return
         status, body = await self._execute(scope, request, media)
         await send(send_, status, body, media)
-
-    async def _read_request(self, scope: Scope, receive: Receive) -> GraphQLRequest:
-        method = scope["method"]
-        if method == "POST":
-            body = await read_body(receive, self.max_body_bytes)
-            return parse_post(body, header(scope, b"content-type"))
-        if method == "GET":
-            return parse_get(scope.get("query_string", b""))
-        raise RequestError(
-            "Only GET and POST are supported.", status=405, code="METHOD_NOT_ALLOWED"
-        )
 
     async def _execute(
         self, scope: Scope, request: GraphQLRequest, media: str
