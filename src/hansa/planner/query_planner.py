@@ -15,6 +15,7 @@ from graphql import print_ast
 from hansa.operation.normalized import Field, Selection
 from hansa.operation.prepare import INTROSPECTION_FIELDS, PreparedOperation
 from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
+from hansa.planner.optimize import optimize
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from hansa.planner.subgraph_selection import alias_shape_clashes
 from hansa.supergraph.model import Supergraph
@@ -90,20 +91,6 @@ def build_groups(
             left = builder.plan_fields(group, group.selection, root_type, [pending], (), None)
             pending = left[0] if left else None
     return builder.groups
-
-
-def _prune(groups: list[FetchGroup]) -> list[FetchGroup]:
-    """Drop groups that ended up with nothing to fetch, re-pointing their dependents."""
-    by_id = {g.id: g for g in groups}
-    empty = {g.id for g in groups if g.selection.is_empty()}
-    for g in groups:
-        deps = set(g.depends_on)
-        while deps & empty:
-            for e in deps & empty:
-                deps.discard(e)
-                deps.update(by_id[e].depends_on)
-        g.depends_on = deps - {g.id}
-    return [g for g in groups if g.id not in empty]
 
 
 class _Emitter:
@@ -271,7 +258,7 @@ class QueryPlanner:
         self, prepared: PreparedOperation, assignment: tuple[bool, ...], labels: frozenset[str]
     ) -> QueryPlan:
         selection = prepared.normalized(assignment)
-        groups = _prune(
+        groups = optimize(
             build_groups(self.supergraph, labels, prepared.kind, prepared.root_type, selection)
         )
         node = _tree(groups, _Emitter(prepared), serial_roots=prepared.kind == "mutation")

@@ -230,7 +230,7 @@ class Subgraph:
             self._documents.move_to_end(query)
             return cached
         try:
-            document = parse(query)
+            document = parse(query, allow_empty_selection_sets=False)  # as graphql-js
         except GraphQLError as error:
             result: DocumentNode | list[GraphQLError] = [error]
         else:
