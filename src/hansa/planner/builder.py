@@ -172,6 +172,12 @@ class GroupBuilder:
                     result.fragments.append((condition, inner))
         return result
 
+    def _field_type(self, type_name: str, f: Field) -> str:
+        """The named type of ``f`` on ``type_name`` in the supergraph."""
+        parent: Any = self.sg.schema.get_type(type_name)
+        definition = getattr(parent, "fields", {}).get(f.name)
+        return f.type_name if definition is None else get_named_type(definition.type).name
+
     def _provided_map(self, provided: Selection | None, concrete: str) -> dict[str, Field] | None:
         if provided is None:
             return None
@@ -349,24 +355,24 @@ class GroupBuilder:
         child_provided: Selection | None = None
         if provided is not None and f.name in provided:
             child_provided = provided[f.name].selection
+        # Plan at the field's type on this (possibly concrete) type, which may be narrower than
+        # where the client selected it (``Book.similar: Book`` selected on ``Product.similar:
+        # Product``), and narrower still in this subgraph (``@join__field(type:)``).
+        position = self._field_type(type_name, f)
+        if join is not None and join.type is not None:
+            declared = join.type.strip("[]!")
+            if declared in self.sg.types:
+                position = declared
+        if position != f.type_name and self.sg.is_abstract(f.type_name):
+            placed.selection.add_typename()  # completion resolves the runtime type
         if join is not None and join.provides is not None:
-            provides = self.fieldset(f.type_name, join.provides)
+            # The field set is written against the subgraph's own type of the field.
+            provides = self.fieldset(position, join.provides)
             child_provided = (
                 provides
                 if child_provided is None
-                else Selection(
-                    f.type_name, [], [(f.type_name, child_provided), (f.type_name, provides)]
-                )
+                else Selection(position, [], [(position, child_provided), (position, provides)])
             )
-        # A subgraph may declare a narrower type than the supergraph (``@join__field(type:)``,
-        # e.g. ``A`` where the supergraph has interface ``I``): plan at the subgraph's type.
-        position = f.type_name
-        if join is not None and join.type is not None:
-            declared = join.type.strip("[]!")
-            if declared != position and declared in self.sg.types:
-                position = declared
-                if self.sg.is_abstract(f.type_name):
-                    placed.selection.add_typename()  # completion resolves the runtime type
         left = self.plan_position(
             group, placed.selection, position, f.selection, child_path, child_provided
         )
