@@ -190,10 +190,12 @@ class GroupBuilder:
             return True
         if provided is not None and f.name in provided:
             return True
+        join = self.sg.field_join(type_name, f.name, subgraph)
+        if join is not None and join.external:
+            return False  # not even a key field: an @external value never reaches the client
         if not f.arguments and f.name in self.sg.key_field_names(type_name, subgraph):
             return True
-        join = self.sg.field_join(type_name, f.name, subgraph)
-        if join is None or join.external or join.requires is not None:
+        if join is None or join.requires is not None:
             return False
         return subgraph in self.sg.resolvers_of(type_name, f.name, self.labels)
 
