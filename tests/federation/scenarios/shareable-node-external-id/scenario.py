@@ -3,11 +3,12 @@
 ``accounts`` owns ``Account`` and knows ``Chat`` only by its key, with ``id`` ``@external``;
 ``chats`` owns ``Chat`` and knows ``Account`` the same way. Either subgraph may serve
 ``node``; each answers ids of its own types fully and ids of the other's as a bare reference
-(``{"__typename": ..., "id": ...}``). A field is read from a subgraph only where it is not
-``@external`` there, and fields of the other type come through an entity fetch. (A field of ``chats`` returning
-``Account`` would not compose: the key's ``id`` cannot be read where it is ``@external``.) Also
-covered: ``id`` selected through the interface, ``__typename`` only, unknown ids (null), and
-each subgraph's own root fields.
+whose ``@external`` ``id`` is deliberately wrong (``"c1 (unverified)"``). A field is read from a
+subgraph only where it is not ``@external`` there, so ``node`` goes to both subgraphs, each
+selecting the fields of its own types. (A field of ``chats`` returning ``Account`` would not
+compose: the key's ``id`` cannot be read where it is ``@external``.) Also covered: ``id``
+selected through the interface, ``__typename`` only, unknown ids (null), and each subgraph's own
+root fields.
 """
 
 from typing import Any
@@ -28,7 +29,8 @@ def _node_of(owned: dict[str, dict[str, Any]], own_type: str, other_type: str) -
         if id in owned:
             return {"__typename": own_type, **owned[id]}
         if id in (CHATS if own_type == "Account" else ACCOUNTS):
-            return {"__typename": other_type, "id": id}
+            # Not this subgraph's to answer: its copy of the @external id is not trustworthy.
+            return {"__typename": other_type, "id": f"{id} (unverified)"}
         return None
 
     return resolve
