@@ -18,17 +18,20 @@ from hansa.http.asgi import (
 from hansa.http.asgi import send_response as send
 from hansa.http.graphql_over_http import (
     APPLICATION_JSON,
-    GRAPHQL_RESPONSE_JSON,
     GraphQLRequest,
     RequestError,
     error_body,
     response_media_type,
 )
+from hansa.subgraph.tracing import TRACE_HEADER, TRACE_HEADER_VALUE
 
 if TYPE_CHECKING:
     from hansa.subgraph.subgraph import Subgraph
 
 GRAPHQL_PATHS = ("/", "/graphql")
+MISSING_QUERY = (
+    "GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension."
+)
 
 
 class SubgraphApp:
@@ -60,26 +63,29 @@ class SubgraphApp:
         except RequestError as error:
             await send(send_, error.status, error_body([error.to_error()]), media)
             return
-        status, body = await self._execute(scope, request, media)
+        status, body = await self._execute(scope, request)
         await send(send_, status, body, media)
 
-    async def _execute(
-        self, scope: Scope, request: GraphQLRequest, media: str
-    ) -> tuple[int, bytes]:
+    async def _execute(self, scope: Scope, request: GraphQLRequest) -> tuple[int, bytes]:
         if not request.query:
-            error = RequestError("The 'query' parameter is required.", code="BAD_REQUEST")
+            error = RequestError(MISSING_QUERY, code="BAD_REQUEST")
             return error.status, error_body([error.to_error()])
-        context: dict[str, Any] = {"headers": headers_dict(scope)}
-        result = await self.subgraph.execute(
-            request.query, request.variables, request.operation_name, context
+        headers = headers_dict(scope)
+        context: dict[str, Any] = {"headers": headers}
+        outcome = await self.subgraph.run(
+            request.query,
+            request.variables,
+            request.operation_name,
+            context,
+            trace=headers.get(TRACE_HEADER) == TRACE_HEADER_VALUE,
+            queries_only=scope["method"] == "GET",
         )
+        result = outcome.result
         payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [error.formatted for error in result.errors]
-        payload["data"] = result.data
-        status = 200
-        if result.data is None and media == GRAPHQL_RESPONSE_JSON:
-            status = 400
-        if result.data is None and "data" in payload and result.errors:
-            del payload["data"]
-        return status, orjson.dumps(payload)
+        if outcome.status == 200:
+            payload["data"] = result.data
+        if outcome.trace is not None:
+            payload["extensions"] = {"ftv1": outcome.trace}
+        return outcome.status, orjson.dumps(payload)

@@ -2,8 +2,13 @@
 
 Failures never raise past this module as anything but ``SubgraphFetchError``, whose ``code`` is
 the Apollo Router code the client will see: ``SUBREQUEST_HTTP_ERROR`` for a subgraph that is
-down, times out or answers a non-2xx status, ``SUBREQUEST_MALFORMED_RESPONSE`` for a body that is
-not a GraphQL response.
+down, times out or answers a non-2xx status (with ``extensions.http.status``, as the Router
+reports it), ``SUBREQUEST_MALFORMED_RESPONSE`` for a body that is not a GraphQL response.
+
+A non-2xx answer is a failed fetch whatever its body: Apollo Gateway 2.14.4 reports a subgraph's
+``400`` with a GraphQL error body (a subgraph refusing a query it cannot parse or validate) as
+one ``400: Bad Request`` error per fetch, the subgraph's errors only nested in its extensions,
+and nulls what the fetch would have provided; so does Hansa, with the Router's code.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ MALFORMED = "SUBREQUEST_MALFORMED_RESPONSE"
 class SubgraphFetchError(Exception):
     """A fetch that produced no GraphQL response; worded as Apollo Router words it."""
 
-    def __init__(self, subgraph: str, reason: str, code: str) -> None:
+    def __init__(self, subgraph: str, reason: str, code: str, status: int | None = None) -> None:
         if code == MALFORMED:
             message = f"service '{subgraph}' response was malformed: {reason}"
         else:
@@ -36,12 +41,17 @@ class SubgraphFetchError(Exception):
         self.reason = reason
         self.message = message
         self.code = code
+        self.status = status
 
     def to_error(self) -> dict[str, Any]:
-        return {
-            "message": self.message,
-            "extensions": {"code": self.code, "service": self.subgraph, "reason": self.reason},
+        extensions: dict[str, Any] = {
+            "code": self.code,
+            "service": self.subgraph,
+            "reason": self.reason,
         }
+        if self.status is not None:
+            extensions["http"] = {"status": self.status}
+        return {"message": self.message, "extensions": extensions}
 
 
 @dataclass(frozen=True)
@@ -97,14 +107,13 @@ class SubgraphTransport:
             ) as response:
                 raw = await response.read()
                 status = response.status
-                content_type = response.headers.get("content-type", "")
         except TimeoutError:
             raise SubgraphFetchError(subgraph, "request timed out", HTTP_ERROR) from None
         except (aiohttp.ClientError, OSError, asyncio.CancelledError) as error:
             if isinstance(error, asyncio.CancelledError):
                 raise
             raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR) from None
-        return _decode(subgraph, status, content_type, raw)
+        return _decode(subgraph, status, raw)
 
 
 def _describe(error: BaseException) -> str:
@@ -117,16 +126,16 @@ def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _decode(subgraph: str, status: int, content_type: str, raw: bytes) -> dict[str, Any]:
+def _decode(subgraph: str, status: int, raw: bytes) -> dict[str, Any]:
     try:
         decoded = orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError:
         decoded = None
     is_graphql = isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded)
-    if not 200 <= status < 300 and not (
-        is_graphql and "graphql-response+json" in content_type and 400 <= status < 500
-    ):
-        raise SubgraphFetchError(subgraph, f"{status}: {_reason(status)}", HTTP_ERROR)
+    if not 200 <= status < 300:
+        # Whatever the body: a 4xx with GraphQL errors is a request the subgraph refused
+        # (parse or validation failure), which Apollo Gateway reports as a failed fetch too.
+        raise SubgraphFetchError(subgraph, f"{status}: {_reason(status)}", HTTP_ERROR, status)
     if decoded is None:
         raise SubgraphFetchError(subgraph, "the body is not JSON", MALFORMED)
     if is_graphql and (
