@@ -4,16 +4,20 @@
  * Apollo Server 5, no resolvers), so tests can compare Hansa's subgraph helper with it.
  *
  * Usage:
- *   node subgraph.mjs [--host 127.0.0.1] < {"subgraphs": [{"name": "a", "sdl": "..."}]}
+ *   node subgraph.mjs [--host 127.0.0.1] < {"subgraphs": [{"name": "a", "sdl": "...",
+ *                                                       "resolvers": "/abs/path.mjs"?}]}
  *
  * Each subgraph gets its own Apollo Server on a free port. Without resolvers every
  * `_entities` representation resolves to itself, which is what can be compared without
- * mirroring a subgraph's data in Node. Once every server listens, exactly one line
+ * mirroring a subgraph's data in Node; "resolvers" names an ES module whose default export
+ * is an Apollo resolver map, for tests that mirror a small Python subgraph in JavaScript.
+ * Once every server listens, exactly one line
  * "READY {"a": "http://HOST:PORT/", ...}" goes to stdout; a subgraph whose SDL Apollo
  * refuses is reported as {"a": {"error": "..."}} in that line instead of a URL. All logging
  * goes to stderr. SIGTERM/SIGINT stop the servers and exit 0.
  */
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -51,10 +55,11 @@ const logger = {
 
 const servers = [];
 const ready = {};
-for (const { name, sdl } of subgraphs) {
+for (const { name, sdl, resolvers: resolversPath } of subgraphs) {
   let schema;
   try {
-    schema = buildSubgraphSchema({ typeDefs: parse(sdl) });
+    const resolvers = resolversPath ? (await import(pathToFileURL(resolversPath).href)).default : undefined;
+    schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   } catch (e) {
     ready[name] = { error: e.message };
     continue;

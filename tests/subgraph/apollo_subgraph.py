@@ -7,6 +7,7 @@ import json
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from tests.support.reference import REFERENCE_DIR
@@ -19,9 +20,20 @@ def available() -> bool:
 
 
 @contextmanager
-def apollo_subgraphs(sdls: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-    """Serve every SDL; yields ``{name: url}``, or ``{name: {"error": ...}}`` if Apollo refused it."""
-    payload = json.dumps({"subgraphs": [{"name": n, "sdl": s} for n, s in sdls.items()]})
+def apollo_subgraphs(
+    sdls: Mapping[str, str], resolvers: Mapping[str, Path] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Serve every SDL; yields ``{name: url}``, or ``{name: {"error": ...}}`` if Apollo refused it.
+
+    ``resolvers`` maps a subgraph name to an ES module whose default export is its resolver map.
+    """
+    subgraphs: list[dict[str, str]] = []
+    for name, sdl in sdls.items():
+        entry = {"name": name, "sdl": sdl}
+        if resolvers and name in resolvers:
+            entry["resolvers"] = str(resolvers[name].resolve())
+        subgraphs.append(entry)
+    payload = json.dumps({"subgraphs": subgraphs})
     process = subprocess.Popen(
         ["node", str(SCRIPT), "--host", "127.0.0.1"],
         stdin=subprocess.PIPE,
