@@ -26,14 +26,7 @@ from tests.planner.plan_shape import apollo_shape, hansa_shape
 UPDATE = os.environ.get("HANSA_UPDATE_PLANS") == "1"
 
 # "scenario/query": why Hansa's plan is worse than Apollo's there.
-_MERGE_CHILDREN_WITH_PARENTS = (
-    "an entity fetch below another entity fetch to the same subgraph (a.b and a) is not merged "
-    "into it by selecting b there: the merge-children-with-parents pass is still to write"
-)
 KNOWN_WORSE: dict[str, str] = {
-    "keys-nested-object/builds-to-projects-dedup-by-nested-key": _MERGE_CHILDREN_WITH_PARENTS,
-    "keys-nested-object/fragments-and-aliases-across-both": _MERGE_CHILDREN_WITH_PARENTS,
-    "keys-list-inside/parts-from-both-with-fragments": _MERGE_CHILDREN_WITH_PARENTS,
     "abstract-same-key-different-types/same-field-different-nullability-in-entity-fetch": (
         "a field of several implementations is routed per implementation (Circle.label to "
         "labels, Square.label to shapes) instead of preferring the one subgraph that serves all"

@@ -16,6 +16,7 @@ from hansa.operation.normalized import Field, Selection
 from hansa.operation.prepare import INTROSPECTION_FIELDS, PreparedOperation
 from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
 from hansa.planner.optimize import optimize
+from hansa.planner.optimize.context import PassContext
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from hansa.planner.subgraph_selection import alias_shape_clashes
 from hansa.supergraph.model import Supergraph
@@ -259,7 +260,8 @@ class QueryPlanner:
     ) -> QueryPlan:
         selection = prepared.normalized(assignment)
         groups = optimize(
-            build_groups(self.supergraph, labels, prepared.kind, prepared.root_type, selection)
+            build_groups(self.supergraph, labels, prepared.kind, prepared.root_type, selection),
+            PassContext(self.supergraph, labels),
         )
         node = _tree(groups, _Emitter(prepared), serial_roots=prepared.kind == "mutation")
         return QueryPlan(node)

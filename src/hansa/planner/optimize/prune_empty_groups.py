@@ -8,9 +8,10 @@ fetch, and whatever waited for it waits for what it waited for instead.
 from __future__ import annotations
 
 from hansa.planner.builder import FetchGroup
+from hansa.planner.optimize.context import PassContext
 
 
-def prune_empty_groups(groups: list[FetchGroup]) -> list[FetchGroup]:
+def prune_empty_groups(groups: list[FetchGroup], _context: PassContext) -> list[FetchGroup]:
     by_id = {g.id: g for g in groups}
     empty = {g.id for g in groups if g.selection.is_empty()}
     for g in groups:

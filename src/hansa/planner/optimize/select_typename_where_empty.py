@@ -10,10 +10,13 @@ the response tree, and a null from the subgraph stays a null.
 from __future__ import annotations
 
 from hansa.planner.builder import FetchGroup
+from hansa.planner.optimize.context import PassContext
 from hansa.planner.subgraph_selection import SubSelection
 
 
-def select_typename_where_empty(groups: list[FetchGroup]) -> list[FetchGroup]:
+def select_typename_where_empty(
+    groups: list[FetchGroup], _context: PassContext
+) -> list[FetchGroup]:
     for group in groups:
         _fill(group.selection)
     return groups
