@@ -10,13 +10,14 @@ there). The expectations are whatever the reference answers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from hansa.http.serve import serving
-from hansa.subgraph import Subgraph
+from hansa.subgraph import FederationSpecError, Subgraph
 from tests.subgraph import apollo_subgraph
 from tests.support import reference
 from tests.support.http import Response, post_graphql, request
@@ -134,3 +135,92 @@ def test_field_error_is_a_200_with_data(peers: dict[str, str]) -> None:
     reps = {"r": [{"__typename": "User", "id": "1"}, {"__typename": "Nope", "id": "2"}]}
     hansa, apollo = (_shape(post_graphql(peers[p], query, reps)) for p in ("hansa", "apollo"))
     assert hansa == apollo
+
+
+# -- the schema each builds: federation definitions per linked version ---------------------------
+
+DIRECTIVES = """
+{
+  __schema {
+    directives {
+      name isRepeatable locations
+      args { name defaultValue type { ...T } }
+    }
+    types { name kind }
+  }
+}
+fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }
+"""
+
+
+# graphql-core 3.3 follows graphql-js 17 for these (``@deprecated(reason: String!)``).
+SPECIFIED = {"skip", "include", "deprecated", "specifiedBy", "oneOf"}
+
+
+def _schema_shape(url: str) -> dict[str, Any]:
+    body = post_graphql(url, DIRECTIVES).json()
+    schema = body["data"]["__schema"]
+    directives = {
+        d["name"]: {
+            "repeatable": d["isRepeatable"],
+            "locations": sorted(d["locations"]),
+            "args": sorted(json.dumps(a, sort_keys=True) for a in d["args"]),
+        }
+        for d in schema["directives"]
+        if d["name"] not in SPECIFIED
+    }
+    return {
+        "directives": directives,
+        "types": sorted((t["name"], t["kind"]) for t in schema["types"]),
+    }
+
+
+def _versioned_sdl(minor: int, imports: str) -> str:
+    return f"""
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.{minor}", import: [{imports}])
+type Query {{ me: User }}
+type User @key(fields: "id") {{ id: ID! }}
+"""
+
+
+VERSIONED = {
+    f"v2_{minor}": _versioned_sdl(minor, '"@key"' if minor % 2 else '"@key", "@shareable"')
+    for minor in range(15)
+}
+
+
+@pytest.fixture(scope="module")
+def versioned() -> Iterator[dict[str, dict[str, str]]]:
+    subgraphs = [Subgraph(name, sdl) for name, sdl in VERSIONED.items()]
+    with (
+        apollo_subgraph.apollo_subgraphs(VERSIONED) as apollo,
+        serving(*(s.asgi_app() for s in subgraphs)) as hansa,
+    ):
+        yield {
+            name: {"hansa": f"{url}/", "apollo": apollo[name]}
+            for name, url in zip(VERSIONED, hansa, strict=True)
+        }
+
+
+@pytest.mark.parametrize("name", list(VERSIONED))
+def test_directive_definitions_follow_the_linked_version(
+    versioned: dict[str, dict[str, str]], name: str
+) -> None:
+    hansa, apollo = (_schema_shape(versioned[name][p]) for p in ("hansa", "apollo"))
+    assert hansa["directives"] == apollo["directives"]
+    assert hansa["types"] == apollo["types"]
+
+
+@pytest.mark.parametrize(
+    ("sdl", "message"),
+    [
+        (_versioned_sdl(15, '"@key"'), "Invalid version v2.15 for the federation feature"),
+        (_versioned_sdl(0, '"@key", "@interfaceObject"'), 'unknown element "@interfaceObject"'),
+        (_versioned_sdl(4, '"@key", "@authenticated"'), 'unknown element "@authenticated"'),
+    ],
+)
+def test_links_apollo_refuses_are_refused(sdl: str, message: str) -> None:
+    with apollo_subgraph.apollo_subgraphs({"refused": sdl}) as apollo:
+        assert message in apollo["refused"]["error"]
+    with pytest.raises(FederationSpecError, match=re.escape(message)):
+        Subgraph("refused", sdl)

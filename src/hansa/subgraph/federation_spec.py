@@ -29,47 +29,92 @@ FEDERATION_SPEC_PREFIX = "https://specs.apollo.dev/federation/"
 LINK_SPEC_PREFIX = "https://specs.apollo.dev/link/"
 
 # Fed 2 directive definitions, written with placeholders for the names of the federation scalars
-# so they follow imports. Arguments and locations follow the federation v2.9 subgraph spec.
-_FED2_DIRECTIVES: dict[str, str] = {
-    "key": "directive @{name}(fields: {FieldSet}!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE",
-    "requires": "directive @{name}(fields: {FieldSet}!) on FIELD_DEFINITION",
-    "provides": "directive @{name}(fields: {FieldSet}!) on FIELD_DEFINITION",
-    "external": "directive @{name}(reason: String) on OBJECT | FIELD_DEFINITION",
-    "extends": "directive @{name} on OBJECT | INTERFACE",
-    "shareable": "directive @{name} repeatable on OBJECT | FIELD_DEFINITION",
-    "inaccessible": (
-        "directive @{name} on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION"
-        " | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION"
-    ),
-    "tag": (
-        "directive @{name}(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE"
-        " | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT"
-        " | INPUT_FIELD_DEFINITION | SCHEMA"
-    ),
-    "override": "directive @{name}(from: String!, label: String) on FIELD_DEFINITION",
-    "composeDirective": "directive @{name}(name: String!) repeatable on SCHEMA",
-    "interfaceObject": "directive @{name} on OBJECT",
-    "authenticated": "directive @{name} on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-    "requiresScopes": (
-        "directive @{name}(scopes: [[{Scope}!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE"
-        " | SCALAR | ENUM"
-    ),
-    "policy": (
-        "directive @{name}(policies: [[{Policy}!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE"
-        " | SCALAR | ENUM"
-    ),
-    "cost": (
-        "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION"
-        " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR"
-    ),
-    "listSize": (
-        "directive @{name}(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],"
-        " requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION"
-    ),
-    "context": "directive @{name}(name: String!) repeatable on OBJECT | INTERFACE | UNION",
-    "fromContext": "directive @{name}(field: {ContextFieldValue}) on ARGUMENT_DEFINITION",
+# so they follow imports, each with the first minor version of federation/v2.x that has it (and
+# the versions where its definition changed). As federation-internals' ``FederationSpecDefinition``
+# (2.14.4): a subgraph gets exactly the directives of the version it links.
+_TAG = (
+    "directive @{name}(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE"
+    " | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT"
+    " | INPUT_FIELD_DEFINITION"
+)
+_AUTH_LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
+_FED2_VERSIONED: dict[str, list[tuple[int, str]]] = {
+    "key": [
+        (
+            0,
+            "directive @{name}(fields: {FieldSet}!, resolvable: Boolean = true) repeatable"
+            " on OBJECT | INTERFACE",
+        )
+    ],
+    "requires": [(0, "directive @{name}(fields: {FieldSet}!) on FIELD_DEFINITION")],
+    "provides": [(0, "directive @{name}(fields: {FieldSet}!) on FIELD_DEFINITION")],
+    "external": [(0, "directive @{name}(reason: String) on OBJECT | FIELD_DEFINITION")],
+    "tag": [(0, _TAG), (3, _TAG + " | SCHEMA")],
+    "extends": [(0, "directive @{name} on OBJECT | INTERFACE")],
+    "shareable": [
+        (0, "directive @{name} on OBJECT | FIELD_DEFINITION"),
+        (2, "directive @{name} repeatable on OBJECT | FIELD_DEFINITION"),
+    ],
+    "inaccessible": [
+        (
+            0,
+            "directive @{name} on FIELD_DEFINITION | OBJECT | INTERFACE | UNION"
+            " | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT"
+            " | INPUT_FIELD_DEFINITION",
+        )
+    ],
+    "override": [
+        (0, "directive @{name}(from: String!) on FIELD_DEFINITION"),
+        (7, "directive @{name}(from: String!, label: String) on FIELD_DEFINITION"),
+    ],
+    "composeDirective": [(1, "directive @{name}(name: String) repeatable on SCHEMA")],
+    "interfaceObject": [(3, "directive @{name} on OBJECT")],
+    "authenticated": [(5, f"directive @{{name}} on {_AUTH_LOCATIONS}")],
+    "requiresScopes": [
+        (5, f"directive @{{name}}(scopes: [[{{Scope}}!]!]!) on {_AUTH_LOCATIONS}"),
+    ],
+    "policy": [(6, f"directive @{{name}}(policies: [[{{Policy}}!]!]!) on {_AUTH_LOCATIONS}")],
+    "context": [(8, "directive @{name}(name: String!) repeatable on INTERFACE | OBJECT | UNION")],
+    "fromContext": [
+        (8, "directive @{name}(field: {ContextFieldValue}) on ARGUMENT_DEFINITION"),
+    ],
+    "cost": [
+        (
+            9,
+            "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION"
+            " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
+        )
+    ],
+    "listSize": [
+        (
+            9,
+            "directive @{name}(assumedSize: Int, slicingArguments: [String!],"
+            " sizedFields: [String!], requireOneSlicingArgument: Boolean = true)"
+            " on FIELD_DEFINITION",
+        )
+    ],
+    "cacheTag": [
+        (12, "directive @{name}(format: String!) repeatable on OBJECT | FIELD_DEFINITION"),
+    ],
 }
-_FED2_SCALARS = ("FieldSet", "Scope", "Policy", "ContextFieldValue")
+# Every directive name, for reading imports and renames whatever the version.
+_FED2_DIRECTIVES = tuple(_FED2_VERSIONED)
+# The federation scalars, with the first minor version that has each.
+_FED2_SCALAR_SINCE = {"FieldSet": 0, "Scope": 5, "Policy": 6, "ContextFieldValue": 8}
+# The newest federation/v2.x that federation-internals 2.14.4 knows; later ones are refused.
+LATEST_FED2_MINOR = 14
+
+
+def fed2_definition(directive: str, minor: int) -> str | None:
+    """The definition template of a directive in federation/v2.<minor>; None if it has none."""
+    found: str | None = None
+    for since, template in _FED2_VERSIONED[directive]:
+        if since <= minor:
+            found = template
+    return found
+
+
+_FED2_SCALARS = tuple(_FED2_SCALAR_SINCE)
 
 _FED1_DEFINITIONS = """
 scalar _FieldSet
@@ -85,7 +130,7 @@ directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUM
 _LINK_DEFINITIONS = """
 scalar {Import}
 enum {Purpose} {{ SECURITY EXECUTION }}
-directive @{link}(url: String!, as: String, for: {Purpose}, import: [{Import}]) repeatable on SCHEMA
+directive @{link}(url: String, as: String, for: {Purpose}, import: [{Import}]) repeatable on SCHEMA
 """
 
 
@@ -100,6 +145,7 @@ class LinkedSpec:
     version: int  # 1 or 2
     directive_names: dict[str, str] = field(default_factory=dict)
     fed2_minor: int = 0
+    imported: tuple[str, ...] = ()  # the directives named in ``import:`` (without ``@``)
 
     def name_of(self, directive: str) -> str:
         """The name this subgraph uses for a federation directive (``"key"`` → ``"key"``)."""
@@ -174,7 +220,8 @@ def detect_spec(document: DocumentNode) -> LinkedSpec:
             names[directive] = local[1:] if local else f"{prefix}__{directive}"
         for scalar in _FED2_SCALARS:
             names[scalar] = imports.get(scalar, f"{prefix}__{scalar}")
-        return LinkedSpec(version=2, directive_names=names, fed2_minor=minor)
+        imported = tuple(name[1:] for name in imports if name.startswith("@"))
+        return LinkedSpec(version=2, directive_names=names, fed2_minor=minor, imported=imported)
     return LinkedSpec(version=1)
 
 
@@ -211,14 +258,30 @@ def missing_definitions(document: DocumentNode, spec: LinkedSpec) -> str:
     if link["link"] not in defined:
         parts.append(_LINK_DEFINITIONS.format(**link).strip())
     scalars = {s: spec.name_of(s) for s in _FED2_SCALARS}
-    for scalar in scalars.values():
-        if scalar not in defined:
-            parts.append(f"scalar {scalar}")
-    for directive, template in _FED2_DIRECTIVES.items():
+    for scalar, since in _FED2_SCALAR_SINCE.items():
+        if since <= spec.fed2_minor and scalars[scalar] not in defined:
+            parts.append(f"scalar {scalars[scalar]}")
+    for directive in _FED2_DIRECTIVES:
+        template = fed2_definition(directive, spec.fed2_minor)
         name = spec.name_of(directive)
-        if name not in defined:
+        if template is not None and name not in defined:
             parts.append(template.replace("{name}", name).format(**scalars))
     return "\n".join(parts)
+
+
+def check_supported(spec: LinkedSpec) -> None:
+    """Refuse what ``@apollo/subgraph`` refuses: a federation/v2.x newer than it knows, and
+    importing a directive the linked version does not have."""
+    if spec.version != 2:
+        return
+    if spec.fed2_minor > LATEST_FED2_MINOR:
+        raise FederationSpecError(
+            f"Invalid version v2.{spec.fed2_minor} for the federation feature in @link"
+            " directive on schema"
+        )
+    for directive in spec.imported:
+        if directive in _FED2_VERSIONED and fed2_definition(directive, spec.fed2_minor) is None:
+            raise FederationSpecError(f'Cannot import unknown element "@{directive}".')
 
 
 def _defined_name(line: str) -> str:

@@ -26,7 +26,12 @@ from graphql import (
 )
 from graphql.language import DefinitionNode
 
-from hansa.subgraph.federation_spec import LinkedSpec, detect_spec, missing_definitions
+from hansa.subgraph.federation_spec import (
+    LinkedSpec,
+    check_supported,
+    detect_spec,
+    missing_definitions,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def build_subgraph_schema(sdl: str) -> SubgraphSchema:
     """Parse, complete and build the subgraph schema. Raises ``GraphQLError`` on invalid SDL."""
     document = parse(sdl)
     spec = detect_spec(document)
+    check_supported(spec)
     definitions = _promote_orphan_extensions(list(document.definitions))
     key_name = spec.name_of("key")
 
