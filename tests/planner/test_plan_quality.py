@@ -26,12 +26,7 @@ from tests.planner.plan_shape import apollo_shape, hansa_shape
 UPDATE = os.environ.get("HANSA_UPDATE_PLANS") == "1"
 
 # "scenario/query": why Hansa's plan is worse than Apollo's there.
-KNOWN_WORSE: dict[str, str] = {
-    "abstract-same-key-different-types/same-field-different-nullability-in-entity-fetch": (
-        "a field of several implementations is routed per implementation (Circle.label to "
-        "labels, Square.label to shapes) instead of preferring the one subgraph that serves all"
-    ),
-}
+KNOWN_WORSE: dict[str, str] = {}
 
 CASES = [
     pytest.param(scenario, query, id=f"{scenario.name}/{query.name}")

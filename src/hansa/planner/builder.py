@@ -86,6 +86,8 @@ class GroupBuilder:
         self._trackers: list[set[int]] = []
         self._active: Counter[tuple[int, str, tuple[str, ...], str]] = Counter()
         self._fieldsets: dict[tuple[str, int], Selection] = {}
+        # (group, path) of an abstract position -> subgraph -> fields it could serve there.
+        self._preferred: dict[tuple[int, tuple[str, ...]], Counter[str]] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class GroupBuilder:
             )
             return Selection(type_name, left) if left else None
         sub.add_typename()
+        self._prefer_shared_subgraphs(group, type_name, selection, path, provided)
         leftovers: list[tuple[str, Selection]] = []
         for concrete in self.sg.possible_types_in(type_name, group.subgraph):
             fields = selection.fields_for(concrete, self.applies)
@@ -259,6 +262,25 @@ class GroupBuilder:
             if left:
                 leftovers.append((concrete, Selection(concrete, left)))
         return Selection(type_name, [], leftovers) if leftovers else None
+
+    def _prefer_shared_subgraphs(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        selection: Selection,
+        path: tuple[str, ...],
+        provided: Selection | None,
+    ) -> None:
+        """At an abstract position, count for each subgraph how many of the fields the
+        implementations need from elsewhere it serves, so that one entity fetch serves them all
+        where one can (``Circle.label`` and ``Square.label`` from the one subgraph with both)."""
+        counts: Counter[str] = Counter()
+        for concrete in self.sg.possible_types_in(type_name, group.subgraph):
+            provided_map = self._provided_map(provided, concrete)
+            for f in selection.fields_for(concrete, self.applies):
+                if not self.is_local(group.subgraph, concrete, f, provided_map):
+                    counts.update(self.sg.resolvers_of(concrete, f.name, self.labels))
+        self._preferred[(group.id, path)] = counts
 
     def _plan_interface_object(
         self,
@@ -400,7 +422,9 @@ class GroupBuilder:
                 if s not in exclude and self.sg.is_interface_object(interface, s):
                     found.append((s, interface))
 
-        def rank(candidate: tuple[str, str]) -> tuple[int, int, int]:
+        preferred = self._preferred.get((group.id, path), Counter())
+
+        def rank(candidate: tuple[str, str]) -> tuple[int, int, int, int]:
             subgraph, entity_type = candidate
             existing = (group.id, subgraph, path) in self._children
             keys = [k for k in self.sg.keys(entity_type, subgraph) if k.resolvable]
@@ -411,6 +435,7 @@ class GroupBuilder:
             return (
                 0 if existing else 1,
                 0 if direct else 1,
+                -preferred[subgraph],
                 -self._local_score(subgraph, entity_type, f),
             )
 
