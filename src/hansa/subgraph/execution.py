@@ -156,7 +156,7 @@ class RequestRunner:
             context_value=context,
             raw_variable_values=variables,
             operation_name=operation.name.value if operation.name else None,
-            middleware=[recorder.middleware] if recorder is not None else None,
+            middleware=[recorder] if recorder is not None else None,
         )
         if isinstance(executor, list):
             errors = [_coded(e, BAD_USER_INPUT) for e in executor]

@@ -130,12 +130,14 @@ def _masked_json(error: GraphQLError) -> str:
     return orjson.dumps(masked).decode()
 
 
-def _timestamp(ns: int) -> timestamp_pb2.Timestamp:
-    return timestamp_pb2.Timestamp(seconds=ns // 1_000_000_000, nanos=ns % 1_000_000_000)
+def _set_timestamp(timestamp: Any, ns: int) -> None:
+    """Fill a ``google.protobuf.Timestamp`` field (of our own pool's class) from nanoseconds."""
+    timestamp.seconds = ns // 1_000_000_000
+    timestamp.nanos = ns % 1_000_000_000
 
 
 class TraceRecorder:
-    """Builds one ``Trace``: install ``middleware`` in execution, then ``finish`` with errors."""
+    """Builds one ``Trace``: pass it to execution as middleware, then ``finish`` with errors."""
 
     def __init__(self) -> None:
         self._wall_start = time.time_ns()
@@ -163,10 +165,11 @@ class TraceRecorder:
         self._nodes[path] = node
         return node
 
-    def middleware(
+    def resolve(
         self, next_: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], **args: Any
     ) -> Any:
-        """graphql-core middleware: one node per resolved field, timed until its value is ready.
+        """graphql-core middleware (an object with ``resolve``): one node per resolved field,
+        timed until its value is ready.
 
         Meta fields (``__typename``) get no node, as in graphql-js where they have no resolver.
         """
@@ -206,6 +209,6 @@ class TraceRecorder:
                 entry.location.add(line=loc.line, column=loc.column)
         duration = self._elapsed()
         self._trace.duration_ns = duration
-        self._trace.start_time.CopyFrom(_timestamp(self._wall_start))
-        self._trace.end_time.CopyFrom(_timestamp(self._wall_start + duration))
+        _set_timestamp(self._trace.start_time, self._wall_start)
+        _set_timestamp(self._trace.end_time, self._wall_start + duration)
         return base64.b64encode(self._trace.SerializeToString()).decode("ascii")
