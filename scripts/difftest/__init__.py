@@ -1,0 +1,1 @@
+"""Differential testing of Hansa against Apollo Gateway (``scripts/differential``)."""
