@@ -55,14 +55,17 @@ const logger = {
 
 const servers = [];
 const ready = {};
-for (const { name, sdl, resolvers: resolversPath } of subgraphs) {
+/** Build and start one subgraph's server; a refused SDL is reported, not fatal. */
+async function start({ name, sdl, resolvers: resolversPath }) {
   let schema;
   try {
-    const resolvers = resolversPath ? (await import(pathToFileURL(resolversPath).href)).default : undefined;
+    const resolvers = resolversPath
+      ? (await import(pathToFileURL(resolversPath).href)).default
+      : undefined;
     schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   } catch (e) {
     ready[name] = { error: e.message };
-    continue;
+    return;
   }
   const server = new ApolloServer({
     schema,
@@ -85,6 +88,8 @@ for (const { name, sdl, resolvers: resolversPath } of subgraphs) {
   const port = new URL(url).port;
   ready[name] = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
 }
+// Started together: listening and plugin start-up overlap, schema building stays serial.
+await Promise.all(subgraphs.map(start));
 process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 
 let stopping = false;

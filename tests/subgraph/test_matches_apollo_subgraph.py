@@ -18,7 +18,9 @@ import pytest
 
 from hansa.http.serve import serving
 from hansa.subgraph import FederationSpecError, Subgraph
+from tests.federation.harness import all_scenarios
 from tests.subgraph import apollo_subgraph
+from tests.subgraph.sdl_semantics import canonical_sdl, entity_probe
 from tests.support import reference
 from tests.support.http import Response, post_graphql, request
 
@@ -35,13 +37,28 @@ type User @key(fields: "id") { id: ID! name: String }
 
 
 @pytest.fixture(scope="module")
-def peers() -> Iterator[dict[str, str]]:
-    """``{"hansa": url, "apollo": url}`` for the same SDL."""
+def served() -> Iterator[dict[str, dict[str, Any]]]:
+    """Every SDL of this module served by both at once (one Node process, one server thread):
+    ``{name: {"hansa": url, "apollo": url or {"error": ...}, "subgraph": Subgraph}}``; the
+    refused SDLs only by Apollo."""
+    sdls = {"users": SDL, **VERSIONED, **CORPUS}
+    subgraphs = {name: Subgraph(name.replace("/", "_"), sdl) for name, sdl in sdls.items()}
     with (
-        apollo_subgraph.apollo_subgraphs({"users": SDL}) as apollo,
-        serving(Subgraph("users", SDL).asgi_app()) as (hansa,),
+        apollo_subgraph.apollo_subgraphs({**sdls, **REFUSED}) as apollo,
+        serving(*(s.asgi_app() for s in subgraphs.values())) as hansa,
     ):
-        yield {"hansa": f"{hansa}/", "apollo": apollo["users"]}
+        peers: dict[str, dict[str, Any]] = {
+            name: {"hansa": f"{url}/", "apollo": apollo[name], "subgraph": subgraphs[name]}
+            for name, url in zip(subgraphs, hansa, strict=True)
+        }
+        peers.update({name: {"apollo": apollo[name]} for name in REFUSED})
+        yield peers
+
+
+@pytest.fixture(scope="module")
+def peers(served: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """``{"hansa": url, "apollo": url}`` for the same SDL."""
+    return {"hansa": served["users"]["hansa"], "apollo": served["users"]["apollo"]}
 
 
 def _post(url: str, body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -189,38 +206,84 @@ VERSIONED = {
 }
 
 
-@pytest.fixture(scope="module")
-def versioned() -> Iterator[dict[str, dict[str, str]]]:
-    subgraphs = [Subgraph(name, sdl) for name, sdl in VERSIONED.items()]
-    with (
-        apollo_subgraph.apollo_subgraphs(VERSIONED) as apollo,
-        serving(*(s.asgi_app() for s in subgraphs)) as hansa,
-    ):
-        yield {
-            name: {"hansa": f"{url}/", "apollo": apollo[name]}
-            for name, url in zip(VERSIONED, hansa, strict=True)
-        }
-
-
 @pytest.mark.parametrize("name", list(VERSIONED))
 def test_directive_definitions_follow_the_linked_version(
-    versioned: dict[str, dict[str, str]], name: str
+    served: dict[str, dict[str, Any]], name: str
 ) -> None:
-    hansa, apollo = (_schema_shape(versioned[name][p]) for p in ("hansa", "apollo"))
+    hansa, apollo = (_schema_shape(served[name][p]) for p in ("hansa", "apollo"))
     assert hansa["directives"] == apollo["directives"]
     assert hansa["types"] == apollo["types"]
 
 
-@pytest.mark.parametrize(
-    ("sdl", "message"),
-    [
-        (_versioned_sdl(15, '"@key"'), "Invalid version v2.15 for the federation feature"),
-        (_versioned_sdl(0, '"@key", "@interfaceObject"'), 'unknown element "@interfaceObject"'),
-        (_versioned_sdl(4, '"@key", "@authenticated"'), 'unknown element "@authenticated"'),
-    ],
-)
-def test_links_apollo_refuses_are_refused(sdl: str, message: str) -> None:
-    with apollo_subgraph.apollo_subgraphs({"refused": sdl}) as apollo:
-        assert message in apollo["refused"]["error"]
+REFUSED = {
+    "refused-v2.15": _versioned_sdl(15, '"@key"'),
+    "refused-v2.0-interfaceObject": _versioned_sdl(0, '"@key", "@interfaceObject"'),
+    "refused-v2.4-authenticated": _versioned_sdl(4, '"@key", "@authenticated"'),
+}
+REFUSALS = {
+    "refused-v2.15": "Invalid version v2.15 for the federation feature",
+    "refused-v2.0-interfaceObject": 'unknown element "@interfaceObject"',
+    "refused-v2.4-authenticated": 'unknown element "@authenticated"',
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_links_apollo_refuses_are_refused(served: dict[str, dict[str, Any]], name: str) -> None:
+    message = REFUSALS[name]
+    assert message in served[name]["apollo"]["error"]
     with pytest.raises(FederationSpecError, match=re.escape(message)):
-        Subgraph("refused", sdl)
+        Subgraph("refused", REFUSED[name])
+
+
+# -- every corpus subgraph SDL, served by both without resolvers ---------------------------------
+
+
+def _corpus_sdls() -> dict[str, str]:
+    sdls: dict[str, str] = {}
+    for scenario in all_scenarios():
+        for sg in scenario.subgraphs:
+            if sg.sdl not in sdls.values():
+                sdls[f"{scenario.name}/{sg.name}"] = sg.sdl
+    return sdls
+
+
+CORPUS = _corpus_sdls()
+
+
+def test_apollo_accepts_every_corpus_sdl(served: dict[str, dict[str, Any]]) -> None:
+    refused = {n: served[n]["apollo"]["error"] for n in CORPUS if "error" in served[n]["apollo"]}
+    assert refused == {}
+
+
+MALFORMED = (
+    {"query": "{ __typename"},
+    {"query": "{ __typename nope }"},
+    {"query": "query A { __typename }", "operationName": "B"},
+)
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_corpus_subgraph_answers_like_apollo(served: dict[str, dict[str, Any]], name: str) -> None:
+    """``_service { sdl }`` means the same schema; ``_entities`` for every entity's key (and
+    for the query type, which is no entity) gives the same data and errors; malformed
+    requests get the same status and codes."""
+    peer = served[name]
+    both = ("hansa", "apollo")
+    query = "{ _service { sdl } }"
+    hansa_sdl, apollo_sdl = (
+        post_graphql(peer[p], query).json()["data"]["_service"]["sdl"] for p in both
+    )
+    assert canonical_sdl(hansa_sdl) == canonical_sdl(apollo_sdl)
+
+    info = peer["subgraph"].schema_info
+    entities, representations = entity_probe(info.schema, info.spec.name_of("key"))
+    if entities is not None:
+        hansa, apollo = (
+            _shape(post_graphql(peer[p], entities, {"r": representations})) for p in both
+        )
+        assert hansa == apollo, representations
+
+    for body in MALFORMED:
+        data = json.dumps(body).encode()
+        hansa, apollo = (_shape(_post(peer[p], data)) for p in both)
+        assert hansa == apollo, body
