@@ -1,0 +1,276 @@
+"""Deterministic resolvers for a generated graph: one data universe, many subgraphs.
+
+Every entity id belongs to one concrete type; every field value is a function of
+(id, field, arguments) only, so any subgraph that may serve a field (shareable copies,
+``@provides`` paths, ``@override``'s source) answers the same and the planner's choice of
+subgraph never changes an answer. Objects are ``{"__typename", "_id"}`` dicts; value-type
+objects get the id ``<parent id>/<field>/<arguments>``. What a subgraph legitimately knows
+differently is modelled explicitly: ids a subgraph does not know (``SubgraphDef.unknown``,
+its reference resolver answers null), entities no subgraph knows (``TypeDef.ghost_id``) and
+references with a null key (``TypeDef.null_key_id``), only ever returned by subgraphs that hold
+no other field of that entity.
+
+A ``@requires`` field checks the representation it receives: with the required value the
+universe holds it answers its own value, else ``"bad requires: got X, want Y"``, so a gateway
+that sends a wrong requirement shows up in the answer (``verdict()`` names it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError
+from scripts.difftest.graphgen import SCALARS, Field, Graph, SubgraphDef, TypeDef, _top_fields
+
+from hansa.subgraph import Subgraph
+
+BAD_REQUIRES = "bad requires"
+
+
+def _h(*parts: Any) -> int:
+    text = "\x1f".join(json.dumps(p, sort_keys=True, default=str) for p in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in sorted(value.items()) if k != "__typename"}
+    return value
+
+
+class Universe:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.types = graph.types
+        self.concrete: dict[str, str] = {}
+        self.index: dict[tuple[str, str], str] = {}  # (type or interface, canonical key) -> id
+        for td in self.types.values():
+            if not td.entity or td.kind != "object":
+                continue
+            for _id in [*td.ids, *([td.null_key_id] if td.null_key_id else [])]:
+                self.concrete[_id] = td.name
+            if td.ghost_id:
+                self.concrete[td.ghost_id] = td.name
+            for _id in td.ids:
+                for key in td.keys:
+                    canon = json.dumps(self.key_value(td, _id, key), sort_keys=True)
+                    self.index[(td.name, canon)] = _id
+                    for iface in td.implements:
+                        self.index[(iface, canon)] = _id
+
+    # keys ---------------------------------------------------------------------------------
+
+    def key_fields(self, td: TypeDef) -> set[str]:
+        return set(_top_fields(" ".join(td.keys)))
+
+    def key_field_value(self, td: TypeDef, _id: str, name: str) -> Any:
+        if _id == td.null_key_id:
+            return None
+        if name == "id":
+            return _id
+        if name == "sku":
+            return f"sku-{_id}"
+        if name == "info":
+            return {"code": f"c-{_id}"}
+        raise KeyError(name)
+
+    def key_value(self, td: TypeDef, _id: str, key: str) -> dict[str, Any]:
+        return {f: self.key_field_value(td, _id, f) for f in _top_fields(key)}
+
+    def lookup(self, type_name: str, rep: dict[str, Any]) -> str | None:
+        td = self.types[type_name]
+        keys = td.keys if td.keys else ["id"]
+        if td.kind == "interface":
+            keys = ["id"]
+        for key in keys:
+            fields = _top_fields(key)
+            if all(f in rep for f in fields):
+                canon = json.dumps({f: _canonical(rep[f]) for f in fields}, sort_keys=True)
+                found = self.index.get((type_name, canon))
+                if found is not None:
+                    return found
+        return None
+
+    # values -------------------------------------------------------------------------------
+
+    def scalar(self, fdef: Field, _id: str, args: dict[str, Any], nullable: bool) -> Any:
+        if fdef.errors and _h(_id, fdef.name, "error") % 3 == 0:
+            raise GraphQLError(f"{fdef.name} failed for {_id}")
+        if nullable and _h(_id, fdef.name, "null") % 6 == 0:
+            return None
+        named = fdef.named
+        h = _h(_id, fdef.name, args)
+        if named == "Int":
+            value = _h(_id, fdef.name) % 500
+            return value * 2 if args.get("unit") == "lb" else value
+        if named == "Float":
+            return (h % 400) / 4
+        if named == "Boolean":
+            return h % 2 == 0
+        if named == "ID":
+            return f"{fdef.name}-{_id}"
+        text = f"{fdef.name}-{_id}"
+        if args.get("unit"):
+            text += f"-{args['unit']}"
+        return text.upper() if args.get("upper") else text
+
+    def pool(self, fdef: Field, sg: SubgraphDef) -> list[str]:
+        out: list[str] = []
+        for name in fdef.targets:
+            out.extend(self.types[name].ids)
+        del sg
+        return out
+
+    def pick(self, fdef: Field, _id: str, args: dict[str, Any], sg: SubgraphDef) -> Any:
+        """The entity/abstract value of a composite field: one id, or a list of ids."""
+        pool = self.pool(fdef, sg)
+        nullable = not fdef.type.endswith("!")
+        h = _h(_id, fdef.name, args)
+        extra: list[str] = []
+        for t in fdef.targets:
+            td = self.types[t]
+            if fdef.ghosts and td.ghost_id and h % 4 == 0:
+                extra.append(td.ghost_id)
+            if fdef.null_keys and td.null_key_id and h % 4 == 1:
+                extra.append(td.null_key_id)
+        if fdef.is_list:
+            count = h % 4
+            items = [pool[_h(h, i) % len(pool)] for i in range(count)] if pool else []
+            items = items + extra
+            first = args.get("first")
+            if isinstance(first, int):
+                items = items[: max(first, 0)]
+            return items
+        if extra:
+            return extra[0]
+        if not pool or (nullable and h % 7 == 0):
+            return None
+        return pool[h % len(pool)]
+
+    def obj(self, _id: str | None, declared: str, sg: SubgraphDef) -> dict[str, Any] | None:
+        if _id is None:
+            return None
+        concrete = self.concrete[_id]
+        st = sg.types.get(concrete)
+        typename = concrete
+        if st is None or st.kind != "type":
+            decl = sg.types.get(declared)
+            if decl is not None and decl.interface_object:
+                typename = declared
+        return {"__typename": typename, "_id": _id}
+
+
+def _nullable(type_text: str) -> bool:
+    return not type_text.endswith("!")
+
+
+def build_subgraphs(graph: Graph) -> list[Subgraph]:
+    universe = Universe(graph)
+    return [_subgraph(universe, graph, sg) for sg in graph.subgraphs]
+
+
+def _subgraph(u: Universe, graph: Graph, sg: SubgraphDef) -> Subgraph:
+    resolvers: dict[str, dict[str, Any]] = {}
+    for tname, st in sg.types.items():
+        td = graph.types[tname]
+        table = resolvers.setdefault(tname, {})
+        if st.kind == "union":
+            continue
+        if st.kind == "interface":
+            if st.keys:
+                table["__resolve_reference"] = _reference(u, sg, tname)
+            continue
+        if st.keys and any(r for _, r in st.keys):
+            table["__resolve_reference"] = _reference(u, sg, tname)
+        for fname, sub in st.fields.items():
+            table[fname] = _field(u, sg, td, graph.types[tname].fields[fname], sub.type_override)
+    return Subgraph(sg.name, graph.sdl(sg), {k: v for k, v in resolvers.items() if v})
+
+
+def _reference(u: Universe, sg: SubgraphDef, tname: str) -> Callable[..., Any]:
+    def resolve(rep: dict[str, Any], _info: Any) -> dict[str, Any] | None:
+        _id = u.lookup(tname, rep)
+        if _id is None or _id in sg.unknown:
+            return None
+        concrete = u.concrete[_id]
+        st = sg.types.get(tname)
+        typename = tname if st is not None and st.interface_object else concrete
+        out = {k: v for k, v in rep.items() if k != "__typename"}
+        out.update({"__typename": typename, "_id": _id})
+        return out
+
+    return resolve
+
+
+def _field(
+    u: Universe, sg: SubgraphDef, td: TypeDef, fdef: Field, override: str | None
+) -> Callable[..., Any]:
+    type_text = override or fdef.type
+    nullable = _nullable(type_text)
+    key_fields = u.key_fields(td) if td.entity or td.kind == "interface" else set()
+    named = fdef.named
+    target = u.types.get(named)
+
+    def resolve(parent: Any, _info: Any, **args: Any) -> Any:
+        _id = parent["_id"] if isinstance(parent, dict) and "_id" in parent else "Query"
+        if "_key" in (parent or {}) and fdef.name in parent["_key"]:
+            return parent["_key"][fdef.name]
+        if fdef.name in key_fields or (td.kind == "interface" and fdef.name == "id"):
+            entity = u.types[u.concrete[_id]] if _id in u.concrete else td
+            value = u.key_field_value(entity, _id, fdef.name)
+            if fdef.key_value:
+                if value is None:
+                    return None
+                return {"__typename": named, "_id": f"{_id}/{fdef.name}", "_key": value}
+            return value
+        if fdef.requires is not None:
+            req_name, req_args = fdef.requires
+            req = td.fields[req_name]
+            try:
+                want = u.scalar(req, _id, json.loads(req_args), _nullable(req.type))
+            except GraphQLError:
+                want = None
+            got = parent.get(req_name, "<missing>")
+            if got != want:
+                return f"{BAD_REQUIRES}: got {got!r}, want {want!r}"
+        if named in SCALARS:
+            return u.scalar(fdef, _id, args, nullable)
+        assert target is not None
+        if target.kind == "object" and not target.entity:
+            if fdef.errors and _h(_id, fdef.name, "error") % 3 == 0:
+                raise GraphQLError(f"{fdef.name} failed for {_id}")
+            if nullable and _h(_id, fdef.name, "null") % 6 == 0:
+                return None
+            canon = json.dumps(args, sort_keys=True)
+            return {"__typename": named, "_id": f"{_id}/{fdef.name}/{canon}"}
+        if td.name == "Query" and "id" in args:
+            wanted = args["id"]
+            pool = u.pool(fdef, sg)
+            return u.obj(wanted if wanted in pool else None, named, sg)
+        if td.name == "Query" and fdef.is_list:
+            ids = u.pool(fdef, sg)
+            first = args.get("first")
+            if isinstance(first, int):
+                ids = ids[: max(first, 0)]
+            return [u.obj(i, named, sg) for i in ids]
+        picked = u.pick(fdef, _id, args, sg)
+        if isinstance(picked, list):
+            return [u.obj(i, named, sg) for i in picked]
+        return u.obj(picked, named, sg)
+
+    return resolve
+
+
+def verdict(record: dict[str, Any]) -> str | None:
+    """Who is right, where the universe can tell: a ``bad requires`` answer is that side's."""
+    a = json.dumps(record.get("min_apollo", record["apollo"]))
+    h = json.dumps(record.get("min_hansa", record["hansa"]))
+    bad_a, bad_h = BAD_REQUIRES in a, BAD_REQUIRES in h
+    if bad_a and not bad_h:
+        return "apollo sent a wrong @requires value"
+    if bad_h and not bad_a:
+        return "hansa sent a wrong @requires value"
+    return None
