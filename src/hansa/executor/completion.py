@@ -22,6 +22,7 @@ from graphql import (
     is_abstract_type,
 )
 
+from hansa.executor.errors import ErrorCollector, ResponseError
 from hansa.executor.paths import PathLink, path_list
 from hansa.operation.normalized import Field, PossibleTest, Selection
 
@@ -41,15 +42,16 @@ class Completer:
         selection: Selection,
         root_type: str,
         data: dict[str, Any] | None,
-        errors: list[dict[str, Any]],
+        errors: ErrorCollector,
         precompleted: frozenset[str] = frozenset(),
     ) -> dict[str, Any] | None:
-        """The response ``data``: ``None`` when a non-null root field failed. Appends the
-        completion errors to ``errors`` (which holds the fetch errors so far)."""
+        """The response ``data``: ``None`` when a non-null root field failed. Adds the
+        completion errors to ``errors`` (which holds the fetch errors so far), and drops the
+        fetch errors that lead outside the response."""
         run = _Completion(self.schema, self.applies, errors)
-        result = run._object(selection, root_type, data or {}, None, errors, precompleted)
+        result = run._object(selection, root_type, data or {}, None, precompleted)
         completed = None if result is _INVALID else result
-        errors[:] = [e for e in errors if _in_response(completed, e.get("path"))]
+        errors.retain(lambda e: _in_response(completed, e.path))
         return completed
 
 
@@ -57,11 +59,12 @@ class _Completion:
     """One response's completion: knows where fetch errors already explain a null."""
 
     def __init__(
-        self, schema: GraphQLSchema, applies: PossibleTest, errors: list[dict[str, Any]]
+        self, schema: GraphQLSchema, applies: PossibleTest, errors: ErrorCollector
     ) -> None:
         self.schema = schema
         self.applies = applies
-        paths = [tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)]
+        self.errors = errors
+        paths = [tuple(e.path) for e in errors if e.path is not None]
         self._errored = set(paths)
         self._errored_below = {p[:i] for p in paths for i in range(1, len(p) + 1)}
 
@@ -71,7 +74,6 @@ class _Completion:
         type_name: str,
         value: dict[str, Any],
         link: PathLink,
-        errors: list[dict[str, Any]],
         precompleted: frozenset[str] = frozenset(),
     ) -> Any:
         result: dict[str, Any] = {}
@@ -83,7 +85,7 @@ class _Completion:
             if f.name in precompleted:
                 result[key] = value.get(key)
                 continue
-            completed = self._value(f.type_ref, f, value.get(key), (link, key), errors)
+            completed = self._value(f.type_ref, f, value.get(key), (link, key))
             if completed is _INVALID:
                 return _INVALID
             result[key] = completed
@@ -95,23 +97,20 @@ class _Completion:
         f: Field,
         value: Any,
         link: PathLink,
-        errors: list[dict[str, Any]],
     ) -> Any:
         if isinstance(type_ref, GraphQLNonNull):
             inner = type_ref.of_type
-            completed = None if value is None else self._nullable(inner, f, value, link, errors)
+            completed = None if value is None else self._nullable(inner, f, value, link)
             if completed is None:
-                self._null_error(inner, f, link, errors)
+                self._null_error(inner, f, link)
                 return _INVALID
             return completed  # may be _INVALID: keep propagating
         if value is None:
             return None
-        completed = self._nullable(type_ref, f, value, link, errors)
+        completed = self._nullable(type_ref, f, value, link)
         return None if completed is _INVALID else completed
 
-    def _null_error(
-        self, inner: GraphQLOutputType, f: Field, link: PathLink, errors: list[dict[str, Any]]
-    ) -> None:
+    def _null_error(self, inner: GraphQLOutputType, f: Field, link: PathLink) -> None:
         """A null where the schema forbids one: a field error, unless a subgraph already
         reported an error at, above or below this path, or inside the same object (a subgraph
         that nulls a whole entity for one failing field nulls its siblings too): then the null
@@ -131,7 +130,7 @@ class _Completion:
             )
         else:
             message = f"Cannot return null for non-nullable field {f.parent_type}.{f.name}."
-        errors.append({"message": message, "path": path})
+        self.errors.add(ResponseError(message, path))
 
     def _nullable(
         self,
@@ -139,7 +138,6 @@ class _Completion:
         f: Field,
         value: Any,
         link: PathLink,
-        errors: list[dict[str, Any]],
     ) -> Any:
         if isinstance(type_ref, GraphQLList):
             if not isinstance(value, list):
@@ -147,39 +145,35 @@ class _Completion:
                     f,
                     f'Expected Iterable, but did not find one for field "{f.parent_type}.{f.name}".',
                     link,
-                    errors,
                 )
             items = []
             for index, item in enumerate(value):
-                completed = self._value(type_ref.of_type, f, item, (link, index), errors)
+                completed = self._value(type_ref.of_type, f, item, (link, index))
                 if completed is _INVALID:
                     return _INVALID
                 items.append(completed)
             return items
         if isinstance(type_ref, GraphQLScalarType):
-            return self._scalar(type_ref, f, value, link, errors)
+            return self._scalar(type_ref, f, value, link)
         if isinstance(type_ref, GraphQLEnumType):
             if isinstance(value, str) and value in type_ref.values:
                 return value
-            return self._bad(
-                f, f"Invalid value found for field {f.parent_type}.{f.name}.", link, errors
-            )
+            return self._bad(f, f"Invalid value found for field {f.parent_type}.{f.name}.", link)
         if not isinstance(value, dict) or f.selection is None:
             return self._bad(
                 f,
                 f'Expected a value of type "{type_ref}" but received: {_show(value)}',
                 link,
-                errors,
             )
         if isinstance(type_ref, GraphQLObjectType):
-            return self._object(f.selection, type_ref.name, value, link, errors)
+            return self._object(f.selection, type_ref.name, value, link)
         if type_ref is not None and is_abstract_type(type_ref):
             runtime = value.get("__typename")
             if runtime == type_ref.name:
                 # Only an @interfaceObject subgraph answered: the concrete type is unknown.
                 if f.selection.depends_on_runtime_type(type_ref.name):
                     return None
-                return self._object(f.selection, type_ref.name, value, link, errors)
+                return self._object(f.selection, type_ref.name, value, link)
             runtime_type = self.schema.get_type(runtime) if isinstance(runtime, str) else None
             if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
                 type_ref,
@@ -190,10 +184,9 @@ class _Completion:
                     f'Abstract type "{type_ref}" must resolve to an Object type at runtime for field'
                     f' "{f.parent_type}.{f.name}". Received: {_show(runtime)}.',
                     link,
-                    errors,
                 )
-            return self._object(f.selection, runtime_type.name, value, link, errors)
-        return self._bad(f, f"Unexpected type for field {f.parent_type}.{f.name}.", link, errors)
+            return self._object(f.selection, runtime_type.name, value, link)
+        return self._bad(f, f"Unexpected type for field {f.parent_type}.{f.name}.", link)
 
     def _scalar(
         self,
@@ -201,7 +194,6 @@ class _Completion:
         f: Field,
         value: Any,
         link: PathLink,
-        errors: list[dict[str, Any]],
     ) -> Any:
         name = type_ref.name
         if name == "ID":
@@ -209,35 +201,31 @@ class _Completion:
                 return value
             if isinstance(value, int) and not isinstance(value, bool):
                 return str(value)
-            return self._bad(f, f"ID cannot represent value: {_show(value)}", link, errors)
+            return self._bad(f, f"ID cannot represent value: {_show(value)}", link)
         if name == "String":
             if isinstance(value, str):
                 return value
-            return self._bad(f, f"String cannot represent value: {_show(value)}", link, errors)
+            return self._bad(f, f"String cannot represent value: {_show(value)}", link)
         if name == "Int":
             if isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31:
                 return value
             if isinstance(value, float) and value.is_integer() and -(2**31) <= value < 2**31:
                 return int(value)
-            return self._bad(
-                f, f"Int cannot represent non-integer value: {_show(value)}", link, errors
-            )
+            return self._bad(f, f"Int cannot represent non-integer value: {_show(value)}", link)
         if name == "Float":
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return value
-            return self._bad(
-                f, f"Float cannot represent non numeric value: {_show(value)}", link, errors
-            )
+            return self._bad(f, f"Float cannot represent non numeric value: {_show(value)}", link)
         if name == "Boolean":
             if isinstance(value, bool):
                 return value
             return self._bad(
-                f, f"Boolean cannot represent a non boolean value: {_show(value)}", link, errors
+                f, f"Boolean cannot represent a non boolean value: {_show(value)}", link
             )
         return value  # custom scalars pass through as the subgraph serialized them
 
-    def _bad(self, f: Field, message: str, link: PathLink, errors: list[dict[str, Any]]) -> Any:
-        errors.append({"message": message, "path": path_list(link)})
+    def _bad(self, f: Field, message: str, link: PathLink) -> Any:
+        self.errors.add(ResponseError(message, path_list(link)))
         return _INVALID
 
 

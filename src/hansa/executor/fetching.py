@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from hansa.executor.errors import ErrorCollector, ResponseError
 from hansa.executor.paths import PathLink, path_list
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from hansa.planner.subgraph_selection import SubSelection
@@ -28,7 +29,7 @@ class ExecutionState:
     variables: dict[str, Any]
     headers: Mapping[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
 
 
 async def execute_plan(plan: QueryPlan, state: ExecutionState) -> None:
@@ -65,26 +66,9 @@ async def _send(
 ) -> dict[str, Any] | None:
     try:
         return await state.transport.fetch(fetch.subgraph, payload, state.headers)
-    except SubgraphFetchError as error:
-        state.errors.append(error.to_error())
+    except SubgraphFetchError as failure:
+        state.errors.add(ResponseError.from_fetch_failure(failure))
         return None
-
-
-def _subgraph_error(error: Any, subgraph: str, path: list[Any] | None) -> dict[str, Any]:
-    if not isinstance(error, dict):
-        return {
-            "message": "Subgraph returned a malformed error.",
-            "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": subgraph},
-        }
-    result: dict[str, Any] = {"message": str(error.get("message", ""))}
-    if path is not None and all(isinstance(p, str | int) for p in path):
-        result["path"] = path
-    extensions = error.get("extensions")
-    extensions = dict(extensions) if isinstance(extensions, dict) else {}
-    extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
-    extensions["serviceName"] = subgraph
-    result["extensions"] = extensions
-    return result
 
 
 async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
@@ -95,16 +79,15 @@ async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
     if isinstance(data, dict):
         _undo_aliases(data, fetch)
         merge(state.data, data)
-    for error in _errors(response):
-        path = error.get("path") if isinstance(error, dict) else None
-        state.errors.append(
-            _subgraph_error(error, fetch.subgraph, list(path) if isinstance(path, list) else None)
-        )
+    for error in _errors(response, fetch.subgraph):
+        state.errors.add(error)  # a root fetch's paths are the client's already
 
 
-def _errors(response: dict[str, Any]) -> list[Any]:
+def _errors(response: dict[str, Any], subgraph: str) -> list[ResponseError]:
     errors = response.get("errors")
-    return errors if isinstance(errors, list) else []
+    if not isinstance(errors, list):
+        return []
+    return [ResponseError.from_subgraph(raw, subgraph) for raw in errors]
 
 
 async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
@@ -139,6 +122,7 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
         return
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
+    errors = _errors(response, fetch.subgraph)
     if isinstance(entities, list) and len(entities) == len(representations):
         for entity in entities:
             _undo_aliases(entity, fetch)
@@ -149,32 +133,22 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
                     entity = {k: v for k, v in entity.items() if k != "__typename"}
                 for obj, _ in owners[index]:
                     merge(obj, entity)
-    elif data is not None and not _errors(response):
-        state.errors.append(
-            {
-                "message": f"Subgraph '{fetch.subgraph}' returned {len(entities) if isinstance(entities, list) else 'no'}"
+    elif data is not None and not errors:
+        found = len(entities) if isinstance(entities, list) else "no"
+        state.errors.add(
+            ResponseError(
+                f"Subgraph '{fetch.subgraph}' returned {found}"
                 f" entities for {len(representations)} representations.",
-                "extensions": {
-                    "code": "SUBREQUEST_MALFORMED_RESPONSE",
-                    "serviceName": fetch.subgraph,
-                },
-            }
+                None,
+                {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": fetch.subgraph},
+            )
         )
-    for error in _errors(response):
-        error_path = error.get("path") if isinstance(error, dict) else None
-        if (
-            isinstance(error_path, list)
-            and len(error_path) >= 2
-            and error_path[0] == "_entities"
-            and isinstance(error_path[1], int)
-            and 0 <= error_path[1] < len(owners)
-        ):
-            for _, owner_path in owners[error_path[1]]:
-                state.errors.append(
-                    _subgraph_error(error, fetch.subgraph, path_list(owner_path) + error_path[2:])
-                )
+    for error in errors:
+        index = error.entity_index(len(owners))
+        if index is None:
+            state.errors.add(error.without_path())
         else:
-            state.errors.append(_subgraph_error(error, fetch.subgraph, None))
+            state.errors.extend(error.at_entity([path_list(path) for _, path in owners[index]]))
 
 
 def _undo_aliases(data: Any, fetch: Fetch) -> None:

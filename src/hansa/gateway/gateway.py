@@ -16,6 +16,7 @@ from graphql import ExecutionResult, execute
 from graphql.execution.values import get_variable_values
 
 from hansa.executor.completion import Completer
+from hansa.executor.errors import ResponseError
 from hansa.executor.fetching import ExecutionState, execute_plan
 from hansa.gateway.config import GatewayConfig
 from hansa.operation.prepare import (
@@ -175,9 +176,8 @@ class Gateway:
             self._introspect(prepared, coerced, state)
         try:
             await execute_plan(plan, state)
-            errors = list(state.errors)
             data = self.completer.complete(
-                selection, prepared.root_type, state.data, errors, introspected
+                selection, prepared.root_type, state.data, state.errors, introspected
             )
         except RecursionError:
             # Only a hostile subgraph answer nests deep enough for this (the client's own
@@ -195,8 +195,8 @@ class Gateway:
                 },
             )
         body: dict[str, Any] = {}
-        if errors:
-            body["errors"] = errors
+        if state.errors:
+            body["errors"] = state.errors.formatted()
         body["data"] = data
         if include_plan:
             body["extensions"] = {"queryPlan": plan.pretty()}
@@ -228,4 +228,9 @@ class Gateway:
         if result.data:
             state.data.update(result.data)
         for error in result.errors or ():
-            state.errors.append(dict(error.formatted))
+            formatted = error.formatted
+            state.errors.add(
+                ResponseError(
+                    formatted["message"], formatted.get("path"), formatted.get("extensions")
+                )
+            )

@@ -43,16 +43,6 @@ class SubgraphFetchError(Exception):
         self.code = code
         self.status = status
 
-    def to_error(self) -> dict[str, Any]:
-        extensions: dict[str, Any] = {
-            "code": self.code,
-            "service": self.subgraph,
-            "reason": self.reason,
-        }
-        if self.status is not None:
-            extensions["http"] = {"status": self.status}
-        return {"message": self.message, "extensions": extensions}
-
 
 @dataclass(frozen=True)
 class SubgraphEndpoint:
