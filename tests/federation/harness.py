@@ -8,7 +8,9 @@ A scenario is a folder under ``scenarios/`` with:
   broken service; its SDL still comes from ``SUBGRAPHS``), or to ``None`` for a subgraph that is
   down (its URL points to a closed port); and ``SUPERGRAPH_COMPOSER = "fed1"`` to compose a Fed 1
   supergraph with ``@apollo/federation`` 0.x, or ``"join02"`` for a join v0.2 supergraph from
-  ``@apollo/composition`` 2.0, instead of the current ``@apollo/composition``.
+  ``@apollo/composition`` 2.0, instead of the current ``@apollo/composition``; and
+  ``KNOWN_HANSA_BUGS``, a map from query name to a one-line description of where Hansa's answer
+  is wrong (the expectation stays the reference's; the tests mark those queries strict xfail).
 - ``supergraph.graphql``: composed from the subgraphs by ``@apollo/composition`` (recorded).
 - ``expected/<query>.json``: ``{"source": ..., "response": {...}}``. Recorded from Apollo
   Gateway unless ``source`` is ``"hand"``, in which case ``why`` explains where the reference is
@@ -58,6 +60,7 @@ class Scenario:
     queries: list[Query]
     serve: dict[str, Any]
     composer: str = "fed2"  # "fed1": composed by @apollo/federation 0.x into a Fed 1 supergraph
+    known_bugs: dict[str, str] = field(default_factory=dict)  # query name -> what Hansa gets wrong
 
     @property
     def supergraph_path(self) -> Path:
@@ -83,6 +86,7 @@ def load_scenario(path: Path) -> Scenario:
         queries=list(module.QUERIES),
         serve=dict(getattr(module, "SERVE", {})),
         composer=getattr(module, "SUPERGRAPH_COMPOSER", "fed2"),
+        known_bugs=dict(getattr(module, "KNOWN_HANSA_BUGS", {})),
     )
 
 
