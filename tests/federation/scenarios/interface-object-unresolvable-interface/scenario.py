@@ -166,7 +166,7 @@ QUERIES = [
     ),
     Query(
         "non-null-cover-with-entity-error",
-        "{ collection(id: \"c3\") { id cover { title views } } }",
+        '{ collection(id: "c3") { id cover { title views } } }',
     ),
     Query(
         "aliases-and-fragments-across-implementations",

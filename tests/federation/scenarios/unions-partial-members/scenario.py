@@ -57,7 +57,10 @@ type Gizmo @key(fields: "id") {
 }
 """
 
-CONTENTS = {"w1": [("Gizmo", "gz1"), ("Gadget", "ga1"), ("Gizmo", "gz2")], "w2": [("Gadget", "ga1")]}
+CONTENTS = {
+    "w1": [("Gizmo", "gz1"), ("Gadget", "ga1"), ("Gizmo", "gz2")],
+    "w2": [("Gadget", "ga1")],
+}
 
 
 def _inv(typename: str, id_: str) -> dict[str, Any]:
@@ -75,9 +78,9 @@ inventory = Subgraph(
     INVENTORY_SDL,
     {
         "Query": {
-            "warehouse": lambda _root, _info, id: {"id": id, "city": {"w1": "Lyon", "w2": "Oslo"}[id]}
-            if id in CONTENTS
-            else None,
+            "warehouse": lambda _root, _info, id: (
+                {"id": id, "city": {"w1": "Lyon", "w2": "Oslo"}[id]} if id in CONTENTS else None
+            ),
             "everything": lambda _root, _info: [_inv("Gadget", "ga1"), _inv("Gizmo", "gz2")],
         },
         "Warehouse": {
