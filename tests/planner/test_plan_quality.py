@@ -28,7 +28,18 @@ from tests.planner.plan_shape import apollo_shape, hansa_shape
 UPDATE = os.environ.get("HANSA_UPDATE_PLANS") == "1"
 
 # "scenario/query": why Hansa's plan is worse than Apollo's there.
-KNOWN_WORSE: dict[str, str] = {}
+_SPLIT_SHAREABLE_ROOT = (
+    "Apollo fetches the same @shareable root field from several subgraphs in parallel and merges"
+    " the answers by position; Hansa serves it from one subgraph and reaches the others' fields"
+    " with an entity fetch after it (one more fetch in a row)"
+)
+KNOWN_WORSE: dict[str, str] = {
+    "shareable-roots-three-subgraphs/fields-of-one-subgraph-each": _SPLIT_SHAREABLE_ROOT,
+    "shareable-roots-three-subgraphs/fields-from-all-three": _SPLIT_SHAREABLE_ROOT,
+    "shareable-roots-three-subgraphs/nested-value-type-lon-only-in-geo": _SPLIT_SHAREABLE_ROOT,
+    "shareable-roots-three-subgraphs/lat-alone-with-population": _SPLIT_SHAREABLE_ROOT,
+    "shareable-roots-three-subgraphs/aliased-roots-with-different-coverage": _SPLIT_SHAREABLE_ROOT,
+}
 
 CASES = [
     pytest.param(
