@@ -1,7 +1,7 @@
 """Lists of lists and non-null lists of entities with nulls inside: where null propagation stops.
 
-``grid`` returns ``Board.cells: [[Cell]]`` (nullable everywhere), ``Board.rows: [[Cell!]!]`` (inner
-lists and items non-null, outer items... non-null) and ``Board.strict: [[Cell!]]!``; ``Cell`` is an
+``grid`` returns ``Board.cells: [[Cell]]`` (nullable everywhere), ``Board.rows: [[Cell!]]`` (items
+non-null, inner lists nullable) and ``Board.strict: [[Cell!]!]!``; ``Cell`` is an
 entity whose ``label: String!`` lives in ``paint``. Some cell ids are unknown to ``paint`` (its
 reference resolver answers null) and one raises an error, so the non-null ``label`` nulls its
 ``Cell``, which nulls the inner list where items are non-null, which nulls the outer item where
