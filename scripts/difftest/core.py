@@ -59,13 +59,18 @@ VALUE_COMPLETION = "<valueCompletion>"
 # HTTP
 
 
-def post(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> dict:
+def post(
+    url: str,
+    payload: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> dict:
     body = json.dumps(payload).encode()
     req = urllib.request.Request(
         url, data=body, headers={"content-type": "application/json", **(headers or {})}
     )
     try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw, status = resp.read(), resp.status
     except urllib.error.HTTPError as error:
         raw, status = error.read(), error.code
@@ -215,10 +220,19 @@ def to_json(value: Any, type_: GraphQLInputType) -> Any:
 
 
 class Generator:
-    def __init__(self, schema: GraphQLSchema, pools: Pools, rng: random.Random) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        pools: Pools,
+        rng: random.Random,
+        max_depth: int = MAX_DEPTH,
+        max_fields: int = 5,
+    ) -> None:
         self.schema = schema
         self.pools = pools
         self.rng = rng
+        self.max_depth = max_depth
+        self.max_fields = max_fields
 
     # One operation --------------------------------------------------------------------------
 
@@ -259,9 +273,8 @@ class Generator:
         items: list[str] = []
         if isinstance(type_, (GraphQLObjectType, GraphQLInterfaceType)):
             fields = list(type_.fields.items())
-            count = (
-                rng.choice([1, 1, 2, 2, 3, 3, 4, 5]) if not root_level else rng.choice([1, 1, 2, 3])
-            )
+            counts = [c for c in (1, 1, 2, 2, 3, 3, 4, 5) if c <= self.max_fields]
+            count = rng.choice(counts) if not root_level else rng.choice([1, 1, 2, 3])
             for _ in range(count):
                 name, field = rng.choice(fields)
                 items.extend(self.field_selections(type_, name, field, depth, scope))
@@ -301,6 +314,17 @@ class Generator:
         candidates.sort(key=lambda t: t.name)
         condition = rng.choice(candidates) if candidates else parent
         directive = self.condition_directive() if rng.random() < 0.2 else ""
+        if self.abstract(parent) and rng.random() < 0.15:
+            # Fragments nested three deep, each condition overlapping the one around it.
+            chain = [condition]
+            for _ in range(2):
+                inner_mine = self.possible(chain[-1])
+                inner = [c for c in candidates if self.possible(c) & inner_mine]
+                chain.append(rng.choice(inner) if inner else chain[-1])
+            text = self.selection_set(chain[-1], depth, scope=scope)
+            for cond in reversed(chain[1:]):
+                text = f"{{ ... on {cond.name}{self.maybe_condition()} {text} }}"
+            return f"... on {chain[0].name}{directive} {text}"
         if rng.random() < 0.1 and not isinstance(parent, GraphQLUnionType):
             # No type condition: `... @include(if: ...) { ... }`.
             sub = self.selection_set(parent, depth, scope=scope)
@@ -317,10 +341,14 @@ class Generator:
     ) -> list[str]:
         rng = self.rng
         named = get_named_type(field.type)
-        if depth >= MAX_DEPTH and not is_leaf_type(named):
+        if depth >= self.max_depth and not is_leaf_type(named):
             return ["__typename"] if rng.random() < 0.5 else []
         composite = is_composite_type(named)
         args = self.arguments(parent.name, name, field.args)
+        if composite and rng.random() < 0.08:
+            # Only `__typename` under an alias: `a1: category { __typename }`.
+            inner = "__typename" if rng.random() < 0.7 else f"{self.alias(force=True)}__typename"
+            return [f"{self.alias(force=True)}{name}{args}{self.maybe_condition()} {{ {inner} }}"]
         alias = self.alias()
         if not alias and name in scope and scope[name][0] != args and rng.random() < 0.9:
             alias = self.alias(force=True)
@@ -346,7 +374,7 @@ class Generator:
         return out
 
     def alias(self, force: bool = False) -> str:
-        if force or self.rng.random() < 0.12:
+        if force or self.rng.random() < 0.18:
             self.alias_counter += 1
             return f"{ALIAS_PREFIX}{self.alias_counter}: "
         return ""
@@ -553,8 +581,35 @@ def compare(sdl: str, apollo: dict, hansa: dict) -> list[str]:
         # reports nulls in non-null positions as errors (docs/gateway.md): not comparable.
         h_errors = Counter({k: n for k, n in h_errors.items() if k[1] != VALUE_COMPLETION})
     if a_errors != h_errors:
-        kinds.append("errors")
+        nulled = "data" not in kinds and all(
+            _under_null(a_data, path) for path, _ in (a_errors - h_errors) + (h_errors - a_errors)
+        )
+        # errors only below a position both answers null: the same answer, reached by different
+        # (both valid) fetches; e.g. one error per item of an `_entities` call against the
+        # first error of a root list.
+        kinds.append("errors-under-null" if nulled else "errors")
     return kinds
+
+
+def _under_null(data: Any, path: tuple | None) -> bool:
+    """Is ``path`` at or below a null (or missing) position of ``data``? (not the path itself)"""
+    if path is None:
+        return False
+    node = data
+    for step in path[:-1]:
+        if node is None:
+            return True
+        if isinstance(node, dict):
+            if step not in node:
+                return True
+            node = node[step]
+        elif isinstance(node, list):
+            if not isinstance(step, int) or step >= len(node):
+                return True
+            node = node[step]
+        else:
+            return False
+    return node is None
 
 
 # --------------------------------------------------------------------------------------------
@@ -918,6 +973,8 @@ class Options:
     quiet: bool = False
     out: str | None = None
     minimize_seconds: float = 120.0
+    max_depth: int = MAX_DEPTH
+    max_fields: int = 5
 
 
 Verdict = Callable[[dict[str, Any]], str | None]
@@ -934,6 +991,7 @@ class Checker:
     mismatches: list[dict[str, Any]] = field(default_factory=list)
     extra: Callable[[Target], dict[str, Any]] | None = None  # added to every record
     verdict: Verdict | None = None  # "who is right", from the record (minimized if so)
+    minimized_global: dict[tuple[str, ...], int] | None = None  # else a budget per target
 
     def __post_init__(self) -> None:
         self.out = open(self.options.out, "w") if self.options.out else None  # noqa: SIM115
@@ -944,7 +1002,9 @@ class Checker:
 
     def run(self, target: Target, pools: Pools, rng: random.Random) -> tuple[int, int]:
         """``options.queries`` valid operations against ``target``; (produced, mismatches)."""
-        generator = Generator(target.schema, pools, rng)
+        generator = Generator(
+            target.schema, pools, rng, self.options.max_depth, self.options.max_fields
+        )
         found = attempts = produced = 0
         minimized: dict[tuple[str, ...], int] = {}
         options = self.options
@@ -966,8 +1026,14 @@ class Checker:
             if not kinds:
                 continue
             found += 1
-            minimized[tuple(kinds)] = minimized.get(tuple(kinds), 0) + 1
-            shrink = options.minimize and minimized[tuple(kinds)] <= options.minimize_per_kind
+            key: tuple[str, ...] = tuple(kinds)
+            table = minimized
+            if self.minimized_global is not None:
+                # one budget for the whole run, per kind of difference and verdict
+                quick = self.verdict({"apollo": a, "hansa": h}) if self.verdict else None
+                key, table = (*kinds, quick or ""), self.minimized_global
+            table[key] = table.get(key, 0) + 1
+            shrink = options.minimize and table[key] <= options.minimize_per_kind
             self.mismatch(target, query, variables, a, h, kinds, shrink)
         return produced, found
 

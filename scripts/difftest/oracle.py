@@ -4,6 +4,7 @@ time."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import urllib.error
@@ -32,6 +33,10 @@ class Oracle:
             raise RuntimeError(f"multi.mjs did not start: {line!r}")
         self.base = line.split(" ", 1)[1]
         return self
+
+    def restart(self) -> None:
+        self.__exit__()
+        self.__enter__()
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
@@ -75,4 +80,5 @@ class Oracle:
         return f"{self.base}/gateways/{out['id']}"
 
     def stop_gateway(self, url: str) -> None:
-        self._call("DELETE", url[len(self.base) :])
+        with contextlib.suppress(OSError):  # else it stops when the process ends
+            self._call("DELETE", url[len(self.base) :])

@@ -32,6 +32,11 @@ from hansa.http.serve import serving
 from hansa.supergraph import read_supergraph
 
 Scope = dict[str, Any]
+APOLLO_TIMEOUT = 20.0
+
+
+class ApolloStuck(Exception):
+    """Apollo Gateway did not answer in time: its Node process is restarted."""
 
 
 class Router:
@@ -96,7 +101,10 @@ class GraphTarget:
     subgraph_sdls: dict[str, str]
 
     def both(self, query: str, variables: dict[str, Any]) -> tuple[dict, dict, list[str]]:
-        a = post(self.apollo, payload_of(query, variables))
+        a = post(self.apollo, payload_of(query, variables), timeout=APOLLO_TIMEOUT)
+        if a["status"] == 0:
+            # Apollo's planner can take minutes on some operations, and blocks its process
+            raise ApolloStuck(query)
         h = post(self.hansa, payload_of(query, variables))
         return a, h, compare(self.sdl, a, h)
 
@@ -113,6 +121,8 @@ class Stats:
     apollo_refused: Counter[str] = field(default_factory=Counter)
     hansa_refused: Counter[str] = field(default_factory=Counter)
     run: int = 0
+    harness_errors: Counter[str] = field(default_factory=Counter)
+    apollo_timeouts: int = 0
     features: Counter[str] = field(default_factory=Counter)
     mismatching_features: Counter[str] = field(default_factory=Counter)
 
@@ -129,7 +139,7 @@ class RandomGraphs:
         self.graph_seed = graph_seed
         self.query_seed = query_seed
         self.stats = Stats()
-        self.checker = Checker(options, verdict=verdict)
+        self.checker = Checker(options, verdict=verdict, minimized_global={})
         self.stack = ExitStack()
         self.router = Router()
 
@@ -143,6 +153,18 @@ class RandomGraphs:
         self.stack.close()
 
     def graph(self, index: int) -> None:
+        """Generate, compose and check graph ``index``; a harness failure is counted, not fatal."""
+        try:
+            self._graph(index)
+        except ApolloStuck as stuck:
+            self.stats.apollo_timeouts += 1
+            print(f"g{self.graph_seed}-{index}: Apollo Gateway timed out on {stuck}", flush=True)
+            self.oracle.restart()
+        except Exception as error:
+            self.stats.harness_errors[type(error).__name__] += 1
+            print(f"g{self.graph_seed}-{index}: harness error {error!r}", flush=True)
+
+    def _graph(self, index: int) -> None:
         stats = self.stats
         stats.generated += 1
         graph = generate(self.graph_seed, index)
@@ -182,7 +204,9 @@ class RandomGraphs:
                 return
             try:
                 self.check(graph, index, sdls, supergraph, schema, hansa, apollo)
-            finally:
+            except ApolloStuck:
+                raise
+            else:
                 self.oracle.stop_gateway(apollo)
         finally:
             post(f"{self.router.base}/close/hansa/{graph.name}", {})
@@ -267,12 +291,15 @@ class RandomGraphs:
             f" ({stats.composed / max(stats.generated, 1):.0%}), {stats.run} run through both"
             f" gateways in {seconds:.0f}s"
         )
+        if stats.apollo_timeouts:
+            print(f"  graphs abandoned because Apollo Gateway timed out: {stats.apollo_timeouts}")
         if stats.not_composed:
             print(f"  not composed, by error code: {dict(stats.not_composed.most_common())}")
         for label, counter in (
             ("not built (generator bug)", stats.not_built),
             ("Apollo Gateway refused", stats.apollo_refused),
             ("Hansa refused", stats.hansa_refused),
+            ("harness errors", stats.harness_errors),
         ):
             if counter:
                 print(f"  {label}: {dict(counter)}")
@@ -286,9 +313,18 @@ class RandomGraphs:
         )
         for kind, count in by_kind.most_common():
             print(f"  {count} x {kind}")
-        verdicts = Counter(m["verdict"] for m in checker.mismatches if "verdict" in m)
+        verdicts = Counter(
+            m.get("verdict")
+            or (
+                f"key order: spec followed by {m['spec_order']}"
+                if "spec_order" in m
+                else "unexplained"
+            )
+            for m in checker.mismatches
+        )
+        print("by verdict:")
         for v, count in verdicts.most_common():
-            print(f"  verdict: {count} x {v}")
+            print(f"  {count} x {v}")
         print("features (graphs run / graphs with a mismatch):")
         for f, count in sorted(stats.features.items()):
             print(f"  {f}: {count} / {stats.mismatching_features[f]}")
@@ -311,6 +347,8 @@ def main(args: argparse.Namespace) -> None:
         quiet=args.quiet,
         out=args.out,
         minimize_seconds=30.0,
+        max_depth=4,
+        max_fields=3,
     )
     start = time.monotonic()
     with random_graphs(options, args.graph_seed, args.seed) as run:

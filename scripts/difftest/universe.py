@@ -264,13 +264,36 @@ def _field(
     return resolve
 
 
+def _invalid_subgraph_operation(body: dict[str, Any]) -> bool:
+    """Did a subgraph refuse the gateway's operation (parse or validation failure)?"""
+    text = json.dumps(body.get("errors") or [])
+    return any(
+        marker in text
+        for marker in ("GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "Syntax Error")
+    )
+
+
 def verdict(record: dict[str, Any]) -> str | None:
-    """Who is right, where the universe can tell: a ``bad requires`` answer is that side's."""
-    a = json.dumps(record.get("min_apollo", record["apollo"]))
-    h = json.dumps(record.get("min_hansa", record["hansa"]))
-    bad_a, bad_h = BAD_REQUIRES in a, BAD_REQUIRES in h
+    """Who is right, where the answers tell: a ``bad requires`` answer is that side's, and so is
+    a subgraph refusing the operation a gateway built (clients' operations are valid)."""
+    a = record.get("min_apollo", record["apollo"])
+    h = record.get("min_hansa", record["hansa"])
+    a_text, h_text = json.dumps(a), json.dumps(h)
+    bad_a, bad_h = BAD_REQUIRES in a_text, BAD_REQUIRES in h_text
     if bad_a and not bad_h:
         return "apollo sent a wrong @requires value"
     if bad_h and not bad_a:
         return "hansa sent a wrong @requires value"
+    inv_a, inv_h = _invalid_subgraph_operation(a["body"]), _invalid_subgraph_operation(h["body"])
+    if inv_a and not inv_h:
+        return "apollo sent an invalid subgraph operation"
+    if inv_h and not inv_a:
+        return "hansa sent an invalid subgraph operation"
+    if h["status"] != 200 and a["status"] == 200:
+        codes = sorted(
+            {str((e.get("extensions") or {}).get("code")) for e in h["body"].get("errors") or []}
+        )
+        return f"hansa refused the operation ({', '.join(codes)})"
+    if a["status"] != 200 and h["status"] == 200:
+        return "apollo refused the operation"
     return None

@@ -217,7 +217,8 @@ const server = http.createServer(async (req, res) => {
       if (!gw) return reply(res, 404, { error: `no gateway ${parts[1]}` });
       if (req.method === 'DELETE') {
         gateways.delete(parts[1]);
-        await gw.stop();
+        // Not awaited: stopping drains in-flight requests and may wait on keep-alive sockets.
+        gw.stop().catch((e) => console.error(`stop failed: ${e?.message ?? e}`));
         return reply(res, 200, { stopped: parts[1] });
       }
       return await execute(gw, req, res, body);
