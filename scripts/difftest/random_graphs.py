@@ -28,7 +28,7 @@ from scripts.difftest.oracle import Oracle
 from scripts.difftest.universe import build_subgraphs, verdict
 
 from hansa.gateway import GatewayConfig, create_app
-from hansa.http.serve import serving
+from hansa.http.serve import BackgroundServers, Binding
 from hansa.supergraph import read_supergraph
 
 Scope = dict[str, Any]
@@ -85,6 +85,17 @@ async def _reply(send: Any, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"application/json")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+@contextmanager
+def _serve(app: Any) -> Iterator[str]:
+    """``app`` on a loopback port, with a keep-alive longer than Node's agent's (uvicorn's 5 s
+    default closes sockets Apollo Gateway is about to reuse: "socket hang up")."""
+    servers = BackgroundServers([Binding(app)])
+    for server in servers._servers:
+        server.config.timeout_keep_alive = 120
+    with servers:
+        yield servers.urls[0]
 
 
 @dataclass
@@ -145,7 +156,7 @@ class RandomGraphs:
 
     def __enter__(self) -> RandomGraphs:
         self.oracle = self.stack.enter_context(Oracle())
-        (self.router.base,) = self.stack.enter_context(serving(self.router))
+        self.router.base = self.stack.enter_context(_serve(self.router))
         return self
 
     def __exit__(self, *exc: object) -> None:

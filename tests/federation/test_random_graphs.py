@@ -21,7 +21,7 @@ from tests.support import reference
 GRAPH_SEED = 20250101
 QUERY_SEED = 1
 GRAPHS = 6
-QUERIES = 8
+QUERIES = 6
 
 pytestmark = pytest.mark.skipif(not reference.available(), reason="needs make reference (Node)")
 
@@ -36,12 +36,8 @@ def explained(record: dict[str, Any]) -> bool:
     return kinds <= explained_kinds
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known Hansa bugs the generator rediscovers (see docs/gateway.md, differential testing)",
-)
 def test_random_graphs_slice(capsys: pytest.CaptureFixture[str]) -> None:
-    options = Options(queries=QUERIES, no_mutations=True, quiet=True)
+    options = Options(queries=QUERIES, no_mutations=True, quiet=True, max_depth=4, max_fields=3)
     with RandomGraphs(options, GRAPH_SEED, QUERY_SEED) as run:
         for index in range(GRAPHS):
             run.graph(index)
