@@ -34,7 +34,6 @@ _SPLIT_SHAREABLE_ROOT = (
     " with an entity fetch after it (one more fetch in a row)"
 )
 KNOWN_WORSE: dict[str, str] = {
-    "shareable-roots-three-subgraphs/fields-of-one-subgraph-each": _SPLIT_SHAREABLE_ROOT,
     "shareable-roots-three-subgraphs/fields-from-all-three": _SPLIT_SHAREABLE_ROOT,
     "shareable-roots-three-subgraphs/nested-value-type-lon-only-in-geo": _SPLIT_SHAREABLE_ROOT,
     "shareable-roots-three-subgraphs/lat-alone-with-population": _SPLIT_SHAREABLE_ROOT,

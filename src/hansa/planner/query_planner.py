@@ -32,14 +32,25 @@ def _root_fields(selection: Selection, root_type: str, builder: GroupBuilder) ->
     ]
 
 
-def _count_groups(
-    supergraph: Supergraph, labels: frozenset[str], root: str, f: Field, subgraph: str
-) -> int:
-    """Dry run: how many fetches resolving ``f`` from ``subgraph`` takes (for shareable roots)."""
+def _cost(
+    supergraph: Supergraph,
+    labels: frozenset[str],
+    root: str,
+    f: Field,
+    subgraph: str,
+    in_use: bool,
+) -> tuple[int, int, int]:
+    """Dry run: what resolving ``f`` from ``subgraph`` costs (for shareable roots), as (cannot
+    finish, fetches in a row, fetches added). A subgraph already fetched from at the root
+    adds no root fetch, but its entity fetches still wait for it."""
     trial = GroupBuilder(supergraph, labels)
     group = trial._new_group(subgraph, (), entity=False)
     left = trial.plan_fields(group, group.selection, root, [f], (), None)
-    return len(trial.groups) + (100 if left else 0)
+    depth: dict[int, int] = {}
+    for g in trial.groups:  # groups are created after the groups they wait for
+        depth[g.id] = 1 + max((depth.get(d, 0) for d in g.depends_on), default=0)
+    added = len(trial.groups) - (1 if in_use else 0)
+    return (1 if left else 0, max(depth.values()), added)
 
 
 def build_groups(
@@ -68,7 +79,7 @@ def build_groups(
                 else:
                     subgraph = min(
                         candidates,
-                        key=lambda s: _count_groups(supergraph, labels, root_type, f, s),
+                        key=lambda s: _cost(supergraph, labels, root_type, f, s, in_use=False),
                     )
                 if last == subgraph:
                     group = ordered[-1]
@@ -76,15 +87,16 @@ def build_groups(
                     group = builder._new_group(subgraph, (), entity=False)
                     ordered.append(group)
             else:
-                in_use = [s for s in candidates if s in roots]
-                if in_use:
-                    subgraph = in_use[0]
-                elif len(candidates) == 1:
+                if len(candidates) == 1:
                     subgraph = candidates[0]
                 else:
+                    # Subgraphs already in use first, so they win ties.
+                    ordered_candidates = sorted(candidates, key=lambda s: s not in roots)
                     subgraph = min(
-                        candidates,
-                        key=lambda s: _count_groups(supergraph, labels, root_type, pending or f, s),
+                        ordered_candidates,
+                        key=lambda s: _cost(
+                            supergraph, labels, root_type, pending or f, s, in_use=s in roots
+                        ),
                     )
                 group = roots.get(subgraph) or builder._new_group(subgraph, (), entity=False)
                 roots[subgraph] = group
