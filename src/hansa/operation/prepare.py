@@ -210,17 +210,27 @@ class _Normalizer:
         self.values = values
 
     def selection(
-        self, type_name: str, node: SelectionSetNode, visited: set[str] | None = None
+        self,
+        type_name: str,
+        node: SelectionSetNode,
+        visited: set[tuple[str, str]] | None = None,
     ) -> Selection:
         result = Selection(type_name)
         self._add(result, type_name, node, set() if visited is None else visited)
         return result
 
     def _add(
-        self, target: Selection, type_name: str, node: SelectionSetNode, visited: set[str]
+        self,
+        target: Selection,
+        type_name: str,
+        node: SelectionSetNode,
+        visited: set[tuple[str, str]],
     ) -> None:
-        """``visited``: fragment names already spread while collecting this selection set, which
-        the spec's CollectFields skips (and which keeps hostile fragment fan-out linear)."""
+        """``visited``: (fragment, type condition) pairs already spread while collecting this
+        selection set, which the spec's CollectFields skips (and which keeps hostile fragment
+        fan-out bounded by fragments × types). CollectFields runs per object type, so a spread
+        inside ``... on Folder`` is not visited for a sibling ``... on Doc``: the pair carries
+        the condition it was spread under."""
         for item in node.selections:
             if not _included(item.directives, self.values):
                 continue
@@ -239,9 +249,10 @@ class _Normalizer:
                 selection_set = item.selection_set
             else:
                 assert isinstance(item, FragmentSpreadNode)
-                if item.name.value in visited:
+                seen = (item.name.value, type_name)
+                if seen in visited:
                     continue
-                visited.add(item.name.value)
+                visited.add(seen)
                 fragment = self.fragments[item.name.value]
                 condition = fragment.type_condition.name.value
                 selection_set = fragment.selection_set

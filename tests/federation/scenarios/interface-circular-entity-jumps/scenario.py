@@ -244,11 +244,3 @@ QUERIES = [
         """,
     ),
 ]
-
-KNOWN_HANSA_BUGS = {
-    "fragments-on-implementations-spread-interface-fragment": (
-        "a fragment spread under `... on Folder` counts as visited for the sibling `... on Doc`,"
-        " so Doc items lose `id` and `related` (normalization shares visited fragments across type"
-        " conditions)"
-    ),
-}
