@@ -85,7 +85,7 @@ class _Completion:
             if f.name in precompleted:
                 result[key] = value.get(key)
                 continue
-            completed = self._value(f.type_ref, f, value.get(key), (link, key))
+            completed = self._value(f.type_ref, f, value.get(key), (link, key), type_name)
             if completed is _INVALID:
                 return _INVALID
             result[key] = completed
@@ -97,12 +97,15 @@ class _Completion:
         f: Field,
         value: Any,
         link: PathLink,
+        parent: str | None = None,
     ) -> Any:
+        """``parent``: the runtime type of the object the field belongs to (None for list
+        items), which the spec's error names (graphql-js's ``info.parentType``)."""
         if isinstance(type_ref, GraphQLNonNull):
             inner = type_ref.of_type
             completed = None if value is None else self._nullable(inner, f, value, link)
             if completed is None:
-                self._null_error(inner, f, link)
+                self._null_error(inner, f, link, parent or f.parent_type)
                 return _INVALID
             return completed  # may be _INVALID: keep propagating
         if value is None:
@@ -110,7 +113,7 @@ class _Completion:
         completed = self._nullable(type_ref, f, value, link)
         return None if completed is _INVALID else completed
 
-    def _null_error(self, inner: GraphQLOutputType, f: Field, link: PathLink) -> None:
+    def _null_error(self, inner: GraphQLOutputType, f: Field, link: PathLink, parent: str) -> None:
         """A null where the schema forbids one: a field error, unless a subgraph already
         reported an error at, above or below this path, or inside the same object (a subgraph
         that nulls a whole entity for one failing field nulls its siblings too): then the null
@@ -129,7 +132,7 @@ class _Completion:
                 f" at index {link[1]}."
             )
         else:
-            message = f"Cannot return null for non-nullable field {f.parent_type}.{f.name}."
+            message = f"Cannot return null for non-nullable field {parent}.{f.name}."
         self.errors.add(ResponseError(message, path))
 
     def _nullable(

@@ -184,13 +184,3 @@ QUERIES = [
         """,
     ),
 ]
-
-KNOWN_HANSA_BUGS = {
-    "views-for-every-implementation": (
-        "the non-null error for Podcast p1's missing views says `Asset.views` (the"
-        " @interfaceObject type) instead of the runtime type `Podcast.views`"
-    ),
-    "non-null-cover-missing-in-metrics": (
-        "the non-null error for the missing views says `Asset.views` instead of `Podcast.views`"
-    ),
-}
