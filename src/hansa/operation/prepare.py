@@ -228,7 +228,7 @@ class _Normalizer:
     ) -> None:
         """``visited``: (fragment, type condition) pairs already spread while collecting this
         selection set, which the spec's CollectFields skips (and which keeps hostile fragment
-        fan-out bounded by fragments × types). CollectFields runs per object type, so a spread
+        fan-out bounded by fragments times types). CollectFields runs per object type, so a spread
         inside ``... on Folder`` is not visited for a sibling ``... on Doc``: the pair carries
         the condition it was spread under."""
         for item in node.selections:
