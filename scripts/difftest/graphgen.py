@@ -929,9 +929,15 @@ class _Gen:
         if rng.random() > 0.25:
             return
         for sg in subgraphs:
+            # a subgraph that returns the entity from a field of its own answers it there too
+            returned = {
+                self.types[t].fields[f].named for t, st in sg.types.items() for f in st.fields
+            }
             for tname, st in sg.types.items():
                 td = self.types[tname]
                 if not td.entity or td.kind != "object" or sg is self.owner[tname]:
+                    continue
+                if tname in returned or set(td.implements) & returned:
                     continue
                 own = [f for f in st.fields if f not in _top_fields(" ".join(td.keys))]
                 if not own or any(len(self.field_home[(tname, f)]) > 1 for f in own):

@@ -213,6 +213,11 @@ def _field(
     key_fields = u.key_fields(td) if td.entity or td.kind == "interface" else set()
     named = fdef.named
     target = u.types.get(named)
+    # only where this subgraph declares the @requires (a @provides copy elsewhere just answers)
+    sub = sg.types[td.name].fields.get(fdef.name)
+    checks_requires = fdef.requires is not None and any(
+        d.startswith("@requires") for d in (sub.directives if sub else [])
+    )
 
     def resolve(parent: Any, _info: Any, **args: Any) -> Any:
         _id = parent["_id"] if isinstance(parent, dict) and "_id" in parent else "Query"
@@ -226,7 +231,7 @@ def _field(
                     return None
                 return {"__typename": named, "_id": f"{_id}/{fdef.name}", "_key": value}
             return value
-        if fdef.requires is not None:
+        if checks_requires:
             req_name, req_args = fdef.requires
             req = td.fields[req_name]
             try:
