@@ -228,13 +228,15 @@ class Supergraph:
     def _override_allows(
         self, info: FieldInfo, join: FieldInSubgraph, labels: frozenset[str]
     ) -> bool:
-        """Progressive override: the new owner serves while its label is on, the old one else."""
-        if join.used_overridden:
-            return False
+        """Progressive override: the new owner serves while its label is on, the old one else.
+        ``usedOverridden`` without a label means the old owner keeps the field only for its own
+        keys or requirements; with a label it still serves while the label is off."""
         if join.override_label is not None:
             # The overriding side carries ``override``; the overridden side only the label.
             active = join.override_label in labels
             return active if join.override is not None else not active
+        if join.used_overridden:
+            return False
         assert info.joins is not None
         for other in info.joins:
             if other.override == join.subgraph and other.override_label is not None:
