@@ -314,12 +314,15 @@ class GroupBuilder:
             if child is None:
                 continue
             child.selection.fragment(interface).add_typename()
-            common_keys = {f.response_key for f in common}
+            # A field the implementation selects beyond the interface-level one (the same key
+            # with more under it, merged from a fragment on the implementation) is asked again
+            # on the implementation: the merged field is another object than the common one.
+            common_by_key = {f.response_key: f for f in common}
             for concrete in self.sg.possible_types_in(interface, owner):
                 specific = [
                     f
                     for f in selection.fields_for(concrete, self.applies)
-                    if f.response_key not in common_keys
+                    if common_by_key.get(f.response_key) is not f
                 ]
                 rest = self.plan_fields(
                     child, child.selection.fragment(concrete), concrete, specific, path, None
