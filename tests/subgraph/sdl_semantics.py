@@ -17,8 +17,6 @@ from graphql import (
     DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
-    EnumTypeDefinitionNode,
-    EnumTypeExtensionNode,
     FieldNode,
     GraphQLEnumType,
     GraphQLInterfaceType,
@@ -28,23 +26,15 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
-    InputObjectTypeDefinitionNode,
-    InputObjectTypeExtensionNode,
-    InterfaceTypeDefinitionNode,
-    InterfaceTypeExtensionNode,
-    ObjectTypeDefinitionNode,
-    ObjectTypeExtensionNode,
     OperationDefinitionNode,
-    ScalarTypeDefinitionNode,
-    ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     SelectionSetNode,
-    UnionTypeDefinitionNode,
-    UnionTypeExtensionNode,
     parse,
     print_ast,
 )
+
+from hansa.composition.subgraph_reader import TYPE_KINDS
 
 FEDERATION_DIRECTIVES = {
     "key", "requires", "provides", "external", "extends", "shareable", "inaccessible", "tag",
@@ -54,21 +44,6 @@ FEDERATION_DIRECTIVES = {
 PLUMBING_TYPES = {"_Any", "_Service", "_Entity", "_FieldSet", "FieldSet", "Scope", "Policy"}
 PLUMBING_FIELDS = {"_entities", "_service"}
 LINK_SPEC = "https://specs.apollo.dev/link/"
-
-_KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object",
-    ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface",
-    InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union",
-    UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum",
-    EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input",
-    InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar",
-    ScalarTypeExtensionNode: "scalar",
-}
 
 
 def _directives(nodes: Any) -> list[str]:
@@ -104,13 +79,13 @@ def canonical_sdl(sdl: str) -> dict[str, Any]:
         elif isinstance(node, DirectiveDefinitionNode):
             if not _is_plumbing_directive(node.name.value):
                 directives[node.name.value] = print_ast(node)
-        elif type(node) in _KINDS:
+        elif type(node) in TYPE_KINDS:
             name = node.name.value
             if _is_plumbing_type(name):
                 continue
             record = types.setdefault(
                 name,
-                {"kind": _KINDS[type(node)], "directives": [], "members": [], "fields": {}},
+                {"kind": TYPE_KINDS[type(node)], "directives": [], "members": [], "fields": {}},
             )
             record["description"] = record.get("description") or _description(node)
             record["directives"] = sorted(record["directives"] + _directives(node.directives))

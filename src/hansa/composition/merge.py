@@ -74,6 +74,7 @@ class Merger:
     errors: list[CompositionError] = field(default_factory=list)
     hints: list[Hint] = field(default_factory=list)
     features: set[str] = field(default_factory=set)
+    _nested_keys: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     labels: bool = False
     contexts: bool = False
 
@@ -316,11 +317,10 @@ class Merger:
                             )
                         )
                         continue
-                    for directive in ("requires", "provides", "external"):
-                        if other.has(directive) and not (
-                            directive == "external"
-                            and self._key_field_of(by_subgraph[origin], f.name)
-                        ):
+                    # An @external field in the source is fine: the source still uses it (for
+                    # its own @requires), so it is kept there as usedOverridden/external.
+                    for directive in ("requires", "provides"):
+                        if other.has(directive):
                             self.errors.append(
                                 CompositionError(
                                     "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
@@ -330,9 +330,6 @@ class Merger:
                                 )
                             )
                             break
-
-    def _key_field_of(self, source: _Source, field: str) -> bool:
-        return field in self._key_fields(source)
 
     def _check_composed_directives(self) -> None:
         for sg in self.subgraphs:
@@ -525,8 +522,13 @@ class Merger:
         return names
 
     def _used_fields(self, source: _Source) -> set[str]:
-        """Fields of the type named in its keys, or in @requires/@provides of its own fields."""
+        """Fields of the type named in its keys, in @requires of its own fields, or declared by
+        an interface it implements in this subgraph (needed there to implement it)."""
         names = self._key_fields(source)
+        for interface in source.type.interfaces:
+            declared = source.subgraph.types.get(interface)
+            if declared is not None:
+                names.update(declared.fields)
         for f in source.type.fields.values():
             for directive in ("requires",):
                 d = f.directive(directive)
@@ -553,7 +555,41 @@ class Merger:
             or f.has("shareable")
             or source.type.has("shareable")
             or f.name in self._key_fields(source)
+            or (source.type.name, f.name) in self._nested_key_fields(source.subgraph)
         )
+
+    def _nested_key_fields(self, subgraph: SubgraphDef) -> set[tuple[str, str]]:
+        """(type, field) selected below the top level of a key in this subgraph (``Owner.id``
+        in ``@key(fields: "owner { id }")``): key fields, so shareable as Apollo treats them."""
+        cached = self._nested_keys.get(subgraph.name)
+        if cached is not None:
+            return cached
+        found: set[tuple[str, str]] = set()
+
+        def walk(type_name: str, selection: Any) -> None:
+            owner = subgraph.types.get(type_name)
+            for item in selection.selections:
+                name = getattr(item, "name", None)
+                inner = getattr(item, "selection_set", None)
+                if owner is None or name is None or inner is None:
+                    continue
+                f = owner.fields.get(name.value)
+                if f is None:
+                    continue
+                child = named_type(f.type)
+                for sub in inner.selections:
+                    if getattr(sub, "name", None) is not None:
+                        found.add((child, sub.name.value))
+                walk(child, inner)
+
+        for type_def in subgraph.types.values():
+            for key in type_def.keys:
+                fields = key.string("fields")
+                if fields:
+                    with contextlib.suppress(ValueError):
+                        walk(type_def.name, parse_field_set(fields))
+        self._nested_keys[subgraph.name] = found
+        return found
 
     def _composite(self, name: str, kind: str, sources: list[_Source]) -> OutType:
         out = OutType(kind, name)
@@ -707,9 +743,13 @@ class Merger:
             if name in overridden and not is_external:
                 label = overridden[name].string("label")
                 needs_join = True
+                used = field_name in self._used_fields(source)
                 if label is not None:
-                    joins.append(f"@join__field(graph: {graph}, overrideLabel: {_quote(label)})")
-                elif field_name in self._used_fields(source):
+                    used_text = "usedOverridden: true, " if used else ""
+                    joins.append(
+                        f"@join__field(graph: {graph}, {used_text}overrideLabel: {_quote(label)})"
+                    )
+                elif used:
                     joins.append(f"@join__field(graph: {graph}, usedOverridden: true)")
                 continue
             requires = f.directive("requires")

@@ -70,7 +70,7 @@ FEDERATION_DIRECTIVES = frozenset(
 FEDERATION_TYPES = frozenset({"_Any", "_Entity", "_Service", "FieldSet", "_FieldSet"})
 ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
 
-_KINDS: dict[type, str] = {
+TYPE_KINDS: dict[type, str] = {  # AST definition or extension node -> kind
     ObjectTypeDefinitionNode: "object",
     ObjectTypeExtensionNode: "object",
     InterfaceTypeDefinitionNode: "interface",
@@ -281,7 +281,7 @@ class _Reader:
                 ):
                     definitions[name] = definition
                 continue
-            kind = _KINDS.get(type(definition))
+            kind = TYPE_KINDS.get(type(definition))
             if kind is None:
                 continue
             type_name = definition.name.value  # type: ignore[attr-defined]
