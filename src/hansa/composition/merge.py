@@ -544,9 +544,11 @@ class Merger:
 
     def _is_external(self, source: _Source, f: FieldDef) -> bool:
         external = f.has("external") or source.type.has("external")
-        # Fed 1 marks the key fields of extensions @external; they are not.
+        # Key fields of extensions (Fed 1, or ``@extends``/``extend type`` in Fed 2) are marked
+        # @external by convention; they are not (Apollo's "fake externals").
         return external and not (
-            source.subgraph.version == 1 and f.name in self._key_fields(source)
+            (source.subgraph.version == 1 or self._is_extension(source))
+            and f.name in self._key_fields(source)
         )
 
     def _shareable(self, source: _Source, f: FieldDef) -> bool:
