@@ -57,14 +57,21 @@ def _descent(
     child: FetchGroup, parent: FetchGroup, groups: list[FetchGroup], context: PassContext
 ) -> list[SubField] | None:
     """The fields from the parent's entity down to the child's path, as the fetch that built
-    the path selected them, if the subgraph resolves each one itself; else None."""
+    the path selected them, if the subgraph resolves each one itself and the child's fields
+    merge into the parent's without a clash; else None."""
     ((type_name, start),) = parent.selection.fragments.items()
     position: SubSelection | None = start
     below = len([k for k in child.merge_path[len(parent.merge_path) :] if k != "@"])
     produced = _produced_fields(groups, child)
     if below == 0 or produced is None or len(produced) < below:
         return None
-    fields = produced[-below:]
+    steps = produced[-below:]
+    first_condition = steps[0][1]
+    if first_condition is not None and first_condition != type_name:
+        return None  # the child's entities were reached through another type's fragment
+    if any(condition is not None for _, condition in steps[1:]):
+        return None
+    fields = [f for f, _ in steps]
     for f in fields:
         if child.subgraph not in context.supergraph.resolvers_of(type_name, f.name, context.labels):
             return None
@@ -84,12 +91,58 @@ def _descent(
             position = None if there is None else there.selection
     if set(child.selection.fragments) != {type_name}:
         return None
+    if not _keys_only(child, type_name, context):
+        return None
+    fragment = child.selection.fragments[type_name]
+    if position is not None and _clashes(position, fragment):
+        return None
     return fields
 
 
-def _produced_fields(groups: list[FetchGroup], child: FetchGroup) -> list[SubField] | None:
+def _keys_only(child: FetchGroup, type_name: str, context: PassContext) -> bool:
+    """Whether the child needs nothing but the entity's key: no field it fetches has a
+    ``@requires`` (whose values only its representations carry)."""
+    assert child.requires is not None
+    keys = context.supergraph.key_field_names(type_name, child.subgraph) | {"__typename"}
+    for shape in child.requires.fragments.values():
+        if any(f.name not in keys for f in shape.fields.values()) or shape.fragments:
+            return False
+    for f in child.selection.fragments[type_name].fields.values():
+        join = context.supergraph.field_join(type_name, f.name, child.subgraph)
+        if join is not None and join.requires is not None:
+            return False
+    return True
+
+
+def _clashes(target: SubSelection, source: SubSelection) -> bool:
+    """Whether merging ``source`` into ``target`` would put two different fields (name,
+    arguments, or leaf against object) at one response key."""
+    for key, f in source.fields.items():
+        there = target.fields.get(key)
+        if there is None:
+            continue
+        if there.name != f.name or there.arguments != f.arguments:
+            return True
+        if (there.selection is None) != (f.selection is None):
+            return True
+        if (
+            there.selection is not None
+            and f.selection is not None
+            and _clashes(there.selection, f.selection)
+        ):
+            return True
+    return any(
+        type_name in target.fragments and _clashes(target.fragments[type_name], fragment)
+        for type_name, fragment in source.fragments.items()
+    )
+
+
+def _produced_fields(
+    groups: list[FetchGroup], child: FetchGroup
+) -> list[tuple[SubField, str | None]] | None:
     """The fields along the child's path in a fetch it waits for, from that fetch's own path
-    down: the names and arguments that put the child's entities where they are."""
+    down (each with the type condition it sits under, if any): the names and arguments that
+    put the child's entities where they are."""
     target = [k for k in child.merge_path if k != "@"]
     for producer in groups:
         if producer.id not in child.depends_on:
@@ -102,20 +155,27 @@ def _produced_fields(groups: list[FetchGroup], child: FetchGroup) -> list[SubFie
     return None
 
 
-def _walk(selection: SubSelection, keys: list[str]) -> list[SubField] | None:
-    """The fields along ``keys`` from ``selection``, looking through type fragments."""
-    found: list[SubField] = []
+def _walk(selection: SubSelection, keys: list[str]) -> list[tuple[SubField, str | None]] | None:
+    """The fields along ``keys`` from ``selection``, each with the type fragment it was found
+    in (None: selected on every type). None where a key is missing or ambiguous (selected
+    under several type conditions, whose entities the child serves together)."""
+    found: list[tuple[SubField, str | None]] = []
     current = selection
     for key in keys:
-        field = current.fields.get(key)
-        if field is None:
-            field = next(
-                (f.fields[key] for f in current.fragments.values() if key in f.fields), None
-            )
-        if field is None or field.selection is None:
+        places: list[tuple[SubField, str | None]] = []
+        if key in current.fields:
+            places.append((current.fields[key], None))
+        places.extend(
+            (fragment.fields[key], condition)
+            for condition, fragment in current.fragments.items()
+            if key in fragment.fields
+        )
+        if len(places) != 1 or places[0][0].selection is None:
             return None
-        found.append(field)
-        current = field.selection
+        found.append(places[0])
+        selection_below = places[0][0].selection
+        assert selection_below is not None
+        current = selection_below
     return found
 
 
