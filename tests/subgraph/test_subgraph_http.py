@@ -162,3 +162,34 @@ def test_graphql_response_json_uses_4xx_for_request_errors(urls: dict[str, str])
     )
     assert response.status == 400
     assert response.headers["content-type"] == "application/graphql-response+json"
+
+
+class Book:
+    """A plain Python object whose class names the implementation it is."""
+
+    def __init__(self, id: str) -> None:
+        self.id = id
+        self.title = f"title {id}"
+
+
+def test_interface_entity_resolves_to_the_implementation_its_class_names() -> None:
+    sdl = """
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+    type Query { first: Media }
+    interface Media @key(fields: "id") { id: ID! title: String }
+    type Book implements Media @key(fields: "id") { id: ID! title: String }
+    """
+    media = Subgraph(
+        "media",
+        sdl,
+        {
+            "Query": {"first": lambda *_: Book("0")},
+            "Media": {"__resolve_reference": lambda rep, _info: Book(rep["id"])},
+        },
+    )
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id title } } }"
+    with serving(media.asgi_app()) as (base,):
+        body = post_graphql(
+            f"{base}/graphql", query, {"r": [{"__typename": "Media", "id": "1"}]}
+        ).json()
+    assert body == {"data": {"_entities": [{"id": "1", "title": "title 1"}]}}

@@ -176,9 +176,7 @@ class GroupBuilder:
 
     def _field_type(self, type_name: str, f: Field) -> str:
         """The named type of ``f`` on ``type_name`` in the supergraph."""
-        parent: Any = self.sg.schema.get_type(type_name)
-        definition = getattr(parent, "fields", {}).get(f.name)
-        return f.type_name if definition is None else get_named_type(definition.type).name
+        return self.sg.field_type_name(type_name, f.name) or f.type_name
 
     def _provided_map(self, provided: Selection | None, concrete: str) -> dict[str, Field] | None:
         if provided is None:

@@ -161,10 +161,14 @@ class EntityResolver:
         declared = typename_of(value)
         if declared is not None:
             return declared
-        for candidate in self.schema.get_possible_types(interface):
+        possible = self.schema.get_possible_types(interface)
+        for candidate in possible:
             if candidate.is_type_of is not None and candidate.is_type_of(value, info):
                 return candidate.name
-        return None
+        # A plain object of a class named like an implementation (as the schema's own
+        # default type resolution accepts).
+        class_name = type(value).__name__
+        return class_name if any(c.name == class_name for c in possible) else None
 
     def _valid_runtime_type(
         self, interface: GraphQLInterfaceType, name: Any, value: Any

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from graphql import GraphQLSchema, SelectionSetNode
+from graphql import GraphQLSchema, SelectionSetNode, get_named_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,12 @@ class Supergraph:
     def field(self, type_name: str, field_name: str) -> FieldInfo | None:
         info = self.types.get(type_name)
         return None if info is None else info.fields.get(field_name)
+
+    def field_type_name(self, type_name: str, field_name: str) -> str | None:
+        """The named type of a field in the supergraph schema, None if there is no such field."""
+        parent: Any = self.schema.get_type(type_name)
+        definition = getattr(parent, "fields", {}).get(field_name)
+        return None if definition is None else get_named_type(definition.type).name
 
     def field_join(self, type_name: str, field_name: str, subgraph: str) -> FieldInSubgraph | None:
         """The join entry of a field in one subgraph; a bare entry when none is written."""

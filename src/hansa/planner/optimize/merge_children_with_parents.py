@@ -78,7 +78,7 @@ def _descent(
         join = context.supergraph.field_join(type_name, f.name, child.subgraph)
         if join is None or join.requires is not None:
             return None
-        next_type = context.field_type(type_name, f.name)
+        next_type = context.supergraph.field_type_name(type_name, f.name)
         if next_type is None or context.supergraph.is_abstract(next_type):
             return None
         type_name = next_type
