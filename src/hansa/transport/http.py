@@ -7,8 +7,10 @@ reports it), ``SUBREQUEST_MALFORMED_RESPONSE`` for a body that is not a GraphQL 
 
 A non-2xx answer is a failed fetch whatever its body: Apollo Gateway 2.14.4 reports a subgraph's
 ``400`` with a GraphQL error body (a subgraph refusing a query it cannot parse or validate) as
-one ``400: Bad Request`` error per fetch, the subgraph's errors only nested in its extensions,
-and nulls what the fetch would have provided; so does Hansa, with the Router's code.
+one ``400: Bad Request`` error per fetch (with the subgraph's errors nested in its
+extensions) and nulls what the fetch would have provided. Hansa does the same with the Router's
+code and status, and leaves the subgraph's own errors out: they describe the operation the
+gateway built, not the client's.
 """
 
 from __future__ import annotations
