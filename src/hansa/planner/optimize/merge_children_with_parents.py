@@ -8,8 +8,10 @@ better asked in the first: ``... on Project { name owner { login } }``, one fetc
 planner and Hive's ``merge_children_with_parents`` do the same).
 
 A child is folded only when nothing changes but the count: same subgraph, same dependencies,
-no type rewrites, one entity type above, and every field on the way down served by the
-subgraph itself, with the field names and arguments the fetch that produced the path used.
+no type rewrites, one entity type above, the child's entities reached under that type only,
+every field on the way down served by the subgraph itself (with the names and arguments the
+fetch that produced the path used), representations that are just the key (no ``@requires``),
+and no response key where the two selections would clash.
 """
 
 from __future__ import annotations
@@ -24,18 +26,23 @@ def merge_children_with_parents(groups: list[FetchGroup], context: PassContext) 
     while merged:
         merged = False
         for child in groups:
-            parent = next((p for p in groups if _can_fold(child, p, groups, context)), None)
-            if parent is not None:
-                _fold(child, parent, groups, context)
-                groups = [g for g in groups if g is not child]
-                merged = True
+            for parent in groups:
+                descent = _foldable(child, parent, groups, context)
+                if descent is not None:
+                    _fold(child, parent, descent, groups)
+                    groups = [g for g in groups if g is not child]
+                    merged = True
+                    break
+            if merged:
                 break
     return groups
 
 
-def _can_fold(
+def _foldable(
     child: FetchGroup, parent: FetchGroup, groups: list[FetchGroup], context: PassContext
-) -> bool:
+) -> list[SubField] | None:
+    """The fields from the parent's entity down to the child's path, if the child can be
+    folded into the parent; else None."""
     if (
         child is parent
         or not (child.entity and parent.entity)
@@ -49,8 +56,8 @@ def _can_fold(
         or len(parent.selection.fragments) != 1
         or child.selection.fields
     ):
-        return False
-    return _descent(child, parent, groups, context) is not None
+        return None
+    return _descent(child, parent, groups, context)
 
 
 def _descent(
@@ -180,12 +187,10 @@ def _walk(selection: SubSelection, keys: list[str]) -> list[tuple[SubField, str 
 
 
 def _fold(
-    child: FetchGroup, parent: FetchGroup, groups: list[FetchGroup], context: PassContext
+    child: FetchGroup, parent: FetchGroup, descent: list[SubField], groups: list[FetchGroup]
 ) -> None:
-    fields = _descent(child, parent, groups, context)
-    assert fields is not None
     ((_, position),) = parent.selection.fragments.items()
-    for produced in fields:
+    for produced in descent:
         placed = position.add_field(
             produced.key, produced.name, produced.arguments, leaf=False, type_=produced.type
         )
