@@ -82,7 +82,9 @@ class GroupBuilder:
         self.sg = supergraph
         self.labels = labels
         self.groups: list[FetchGroup] = []
-        self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
+        # entity groups by (parent group, subgraph, path), oldest first: a later one exists only
+        # where a requirement waits for an earlier one's results
+        self._children: dict[tuple[int, str, tuple[str, ...]], list[FetchGroup]] = {}
         self._trackers: list[set[int]] = []
         self._active: Counter[tuple[int, str, tuple[str, ...], str]] = Counter()
         self._fieldsets: dict[tuple[str, int], Selection] = {}
@@ -515,13 +517,13 @@ class GroupBuilder:
         if left:
             return None
         sub.add_typename()
-        child_key = (group.id, target, path)
-        child = self._children.get(child_key)
-        if child is None or self._waits_for(touched, child.id):
-            # A requirement of this field is computed from that group's own results (the same
-            # subgraph entered twice at one path): this field needs a later fetch.
+        siblings_at = self._children.setdefault((group.id, target, path), [])
+        # The oldest such group whose results no requirement of this field is computed from;
+        # none (the same subgraph entered twice at one path): this field needs a later fetch.
+        child = next((c for c in siblings_at if not self._waits_for(touched, c.id)), None)
+        if child is None:
             child = self._new_group(target, path, entity=True)
-            self._children[child_key] = child
+            siblings_at.append(child)
         child.depends_on.add(group.id)
         child.depends_on.update(t for t in touched if t != child.id)
         if entity_type != type_name:
