@@ -1030,7 +1030,19 @@ class Checker:
             table = minimized
             if self.minimized_global is not None:
                 # one budget for the whole run, per kind of difference and verdict
-                quick = self.verdict({"apollo": a, "hansa": h}) if self.verdict else None
+                quick = (
+                    self.verdict(
+                        {
+                            "apollo": a,
+                            "hansa": h,
+                            "query": query,
+                            "variables": variables,
+                            "kinds": kinds,
+                        }
+                    )
+                    if self.verdict
+                    else None
+                )
                 key, table = (*kinds, quick or ""), self.minimized_global
             table[key] = table.get(key, 0) + 1
             shrink = options.minimize and table[key] <= options.minimize_per_kind

@@ -20,12 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
+from scripts.difftest.core import ordered
 from scripts.difftest.graphgen import SCALARS, Field, Graph, SubgraphDef, TypeDef, _top_fields
 
 from hansa.subgraph import Subgraph
+
+if TYPE_CHECKING:
+    from scripts.difftest.monolith import Monolith
 
 BAD_REQUIRES = "bad requires"
 
@@ -117,16 +121,15 @@ class Universe:
             text += f"-{args['unit']}"
         return text.upper() if args.get("upper") else text
 
-    def pool(self, fdef: Field, sg: SubgraphDef) -> list[str]:
+    def pool(self, fdef: Field) -> list[str]:
         out: list[str] = []
         for name in fdef.targets:
             out.extend(self.types[name].ids)
-        del sg
         return out
 
-    def pick(self, fdef: Field, _id: str, args: dict[str, Any], sg: SubgraphDef) -> Any:
+    def pick(self, fdef: Field, _id: str, args: dict[str, Any]) -> Any:
         """The entity/abstract value of a composite field: one id, or a list of ids."""
-        pool = self.pool(fdef, sg)
+        pool = self.pool(fdef)
         nullable = not fdef.type.endswith("!")
         h = _h(_id, fdef.name, args)
         extra: list[str] = []
@@ -150,13 +153,14 @@ class Universe:
             return None
         return pool[h % len(pool)]
 
-    def obj(self, _id: str | None, declared: str, sg: SubgraphDef) -> dict[str, Any] | None:
+    def obj(self, _id: str | None, declared: str, sg: SubgraphDef | None) -> dict[str, Any] | None:
+        """The object ``_id`` as subgraph ``sg`` returns it (``None``: one schema with all types)."""
         if _id is None:
             return None
         concrete = self.concrete[_id]
-        st = sg.types.get(concrete)
         typename = concrete
-        if st is None or st.kind != "type":
+        st = sg.types.get(concrete) if sg is not None else None
+        if sg is not None and (st is None or st.kind != "type"):
             decl = sg.types.get(declared)
             if decl is not None and decl.interface_object:
                 typename = declared
@@ -167,12 +171,17 @@ def _nullable(type_text: str) -> bool:
     return not type_text.endswith("!")
 
 
-def build_subgraphs(graph: Graph) -> list[Subgraph]:
+def build_subgraphs(graph: Graph, sdls: dict[str, str] | None = None) -> list[Subgraph]:
+    """The graph's subgraphs over one universe; ``sdls`` (by subgraph name) instead of
+    rendering them, for a frozen graph (``scripts/difftest/frozen.py``)."""
     universe = Universe(graph)
-    return [_subgraph(universe, graph, sg) for sg in graph.subgraphs]
+    return [
+        _subgraph(universe, graph, sg, sdls[sg.name] if sdls else graph.sdl(sg))
+        for sg in graph.subgraphs
+    ]
 
 
-def _subgraph(u: Universe, graph: Graph, sg: SubgraphDef) -> Subgraph:
+def _subgraph(u: Universe, graph: Graph, sg: SubgraphDef, sdl: str) -> Subgraph:
     resolvers: dict[str, dict[str, Any]] = {}
     for tname, st in sg.types.items():
         td = graph.types[tname]
@@ -187,7 +196,7 @@ def _subgraph(u: Universe, graph: Graph, sg: SubgraphDef) -> Subgraph:
             table["__resolve_reference"] = _reference(u, sg, tname)
         for fname, sub in st.fields.items():
             table[fname] = _field(u, sg, td, graph.types[tname].fields[fname], sub.type_override)
-    return Subgraph(sg.name, graph.sdl(sg), {k: v for k, v in resolvers.items() if v})
+    return Subgraph(sg.name, sdl, {k: v for k, v in resolvers.items() if v})
 
 
 def _reference(u: Universe, sg: SubgraphDef, tname: str) -> Callable[..., Any]:
@@ -206,15 +215,17 @@ def _reference(u: Universe, sg: SubgraphDef, tname: str) -> Callable[..., Any]:
 
 
 def _field(
-    u: Universe, sg: SubgraphDef, td: TypeDef, fdef: Field, override: str | None
+    u: Universe, sg: SubgraphDef | None, td: TypeDef, fdef: Field, override: str | None
 ) -> Callable[..., Any]:
+    """Field ``fdef`` of ``td`` as subgraph ``sg`` resolves it; with ``sg=None`` as one schema
+    holding every type and field resolves it (``scripts/difftest/monolith.py``)."""
     type_text = override or fdef.type
     nullable = _nullable(type_text)
     key_fields = u.key_fields(td) if td.entity or td.kind == "interface" else set()
     named = fdef.named
     target = u.types.get(named)
     # only where this subgraph declares the @requires (a @provides copy elsewhere just answers)
-    sub = sg.types[td.name].fields.get(fdef.name)
+    sub = sg.types[td.name].fields.get(fdef.name) if sg is not None else None
     checks_requires = fdef.requires is not None and any(
         d.startswith("@requires") for d in (sub.directives if sub else [])
     )
@@ -253,15 +264,15 @@ def _field(
             return {"__typename": named, "_id": f"{_id}/{fdef.name}/{canon}"}
         if td.name == "Query" and "id" in args:
             wanted = args["id"]
-            pool = u.pool(fdef, sg)
+            pool = u.pool(fdef)
             return u.obj(wanted if wanted in pool else None, named, sg)
         if td.name == "Query" and fdef.is_list:
-            ids = u.pool(fdef, sg)
+            ids = u.pool(fdef)
             first = args.get("first")
             if isinstance(first, int):
                 ids = ids[: max(first, 0)]
             return [u.obj(i, named, sg) for i in ids]
-        picked = u.pick(fdef, _id, args, sg)
+        picked = u.pick(fdef, _id, args)
         if isinstance(picked, list):
             return [u.obj(i, named, sg) for i in picked]
         return u.obj(picked, named, sg)
@@ -278,9 +289,35 @@ def _invalid_subgraph_operation(body: dict[str, Any]) -> bool:
     )
 
 
-def verdict(record: dict[str, Any]) -> str | None:
+def _only_outside(body: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Are ``body``'s errors beyond ``other``'s all at paths that lead outside its data (a field
+    the client never selected, under an object that is there)? Such a path names no response
+    field (spec 7.1.2, *Errors*: ``path`` is a response field's)."""
+    theirs = {json.dumps(e.get("path")) for e in other.get("errors") or []}
+    extra = [e for e in body.get("errors") or [] if json.dumps(e.get("path")) not in theirs]
+    return bool(extra) and all(_outside(body.get("data"), e.get("path") or []) for e in extra)
+
+
+def _outside(data: Any, path: list[Any]) -> bool:
+    node = data
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return False
+            node = node[step]
+        elif isinstance(node, dict):
+            if step not in node:
+                return True
+            node = node[step]
+        else:
+            return False
+    return False
+
+
+def verdict(record: dict[str, Any], monolith: Monolith | None = None) -> str | None:
     """Who is right, where the answers tell: a ``bad requires`` answer is that side's, and so is
-    a subgraph refusing the operation a gateway built (clients' operations are valid)."""
+    a subgraph refusing the operation a gateway built (clients' operations are valid); else the
+    side whose data differs from what one server holding the whole graph answers (``monolith``)."""
     a = record.get("min_apollo", record["apollo"])
     h = record.get("min_hansa", record["hansa"])
     a_text, h_text = json.dumps(a), json.dumps(h)
@@ -301,4 +338,39 @@ def verdict(record: dict[str, Any]) -> str | None:
         return f"hansa refused the operation ({', '.join(codes)})"
     if a["status"] != 200 and h["status"] == 200:
         return "apollo refused the operation"
+    if record.get("kinds") == ["errors"] and _only_outside(a["body"], h["body"]):
+        return "apollo reported errors at paths outside the response"
+    if record.get("kinds") == ["errors-under-null"]:
+        return "same data: the errors differ only below a null both answers share"
+    if monolith is not None and "query" in record:
+        query = record.get("min_query", record["query"])
+        variables = record.get("min_variables", record.get("variables") or {})
+        one = monolith.answer(query, variables).get("data")
+        a_data, h_data = a["body"].get("data"), h["body"].get("data")
+        a_same, h_same = ordered(one) == ordered(a_data), ordered(one) == ordered(h_data)
+        if h_same and not a_same:
+            return f"apollo answers {_difference(one, a_data)} (the one-server answer differs)"
+        if a_same and not h_same:
+            return f"hansa answers {_difference(one, h_data)} (the one-server answer differs)"
     return None
+
+
+def _difference(want: Any, got: Any) -> str:
+    """What ``got`` does wrong at the first place it differs from ``want``, in a few words."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        if got == {} and want:
+            return "an empty object where fields were selected"
+        if list(want) != list(got):
+            return "keys in another order" if set(want) == set(got) else "other response keys"
+        for key in want:
+            if ordered(want[key]) != ordered(got[key]):
+                return _difference(want[key], got[key])
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        for w, g in zip(want, got, strict=True):
+            if ordered(w) != ordered(g):
+                return _difference(w, g)
+    if got is None:
+        return "null where there is a value"
+    if want is None:
+        return "a value where there is null"
+    return "another value"

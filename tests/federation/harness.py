@@ -14,7 +14,9 @@ A scenario is a folder under ``scenarios/`` with:
 - ``supergraph.graphql``: composed from the subgraphs by ``@apollo/composition`` (recorded).
 - ``expected/<query>.json``: ``{"source": ..., "response": {...}}``. Recorded from Apollo
   Gateway unless ``source`` is ``"hand"``, in which case ``why`` explains where the reference is
-  wrong and the recording script leaves the file alone.
+  wrong and the recording script leaves the file alone, or, for a random graph frozen into a
+  scenario (``graph.json``, ``scripts/difftest/frozen.py``), the answer of one server holding
+  the whole graph where Apollo's differs from it (Apollo's kept under ``reference``).
 - ``expected/<query>.plan.txt``: Apollo's query plan for the query, for reviewers.
 
 Subgraph URLs in the supergraph are placeholders (``http://<name>.scenario.invalid/graphql``);
