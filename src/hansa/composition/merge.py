@@ -493,8 +493,10 @@ class Merger:
         result = []
         for key in keys:
             fields = key.string("fields") or ""
+            # Apollo copies an explicit argument, `resolvable: true` included (graphql-java
+            # prints it on every key)
             resolvable = key.value("resolvable")
-            extra = ", resolvable: false" if resolvable is False else ""
+            extra = "" if resolvable is None else f", resolvable: {str(resolvable).lower()}"
             result.append(f"@join__type(graph: {graph}, key: {_quote(fields)}{flags}{extra})")
         return result
 

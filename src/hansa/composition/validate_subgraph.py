@@ -73,6 +73,7 @@ class _Checker:
         """False when a link problem makes further checks meaningless."""
         ok = True
         linked: set[str] = set()
+        linked_versions: dict[str, str] = {}
         for link in self.sg.links:
             url = link.string("url") or ""
             base, _, version = url.rstrip("/").rpartition("/")
@@ -91,6 +92,7 @@ class _Checker:
                 )
                 ok = False
             linked.add(base)
+            linked_versions[base] = version
             match = VERSION.match(version)
             assert match is not None
             major, minor = int(match.group(1)), int(match.group(2))
@@ -132,9 +134,11 @@ class _Checker:
                         f'Invalid @link import renaming: directive "{name}" imported name should {expected}, but got "{alias}".',
                     )
                     ok = False
-        if "https://specs.apollo.dev/link" in linked and any(
+        if linked_versions.get("https://specs.apollo.dev/link", "v1.0") != "v1.0" and any(
             b.startswith("https://specs.apollo.dev/federation") for b in linked
         ):
+            # A federation link brings the link spec v1.0 along (@apollo/subgraph prints it
+            # explicitly, which is fine); another version of it is a second link of the spec.
             self.error(
                 "INVALID_LINK_DIRECTIVE_USAGE",
                 'Cannot link feature "https://specs.apollo.dev/link" since it has already been linked in the schema.',

@@ -74,6 +74,30 @@ def _promote_orphan_extensions(definitions: list[DefinitionNode]) -> list[Defini
     return result
 
 
+PLUMBING_TYPES = frozenset({"_Any", "_Service", "_Entity"})
+PLUMBING_FIELDS = frozenset({"_entities", "_service"})
+
+
+def _without_plumbing(definitions: list[DefinitionNode], query: str) -> list[DefinitionNode]:
+    """The SDL without the federation plumbing that some libraries print in ``_service.sdl``
+    (``@apollo/subgraph``, Fed 1 libraries): ``_Any``, ``_Service``, ``_Entity`` and
+    ``Query._entities``/``_service``. They are added back from the schema's own entities."""
+    result: list[DefinitionNode] = []
+    for d in definitions:
+        name = getattr(getattr(d, "name", None), "value", None)
+        if name in PLUMBING_TYPES and not isinstance(d, SchemaDefinitionNode):
+            continue
+        if name == query and isinstance(d, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
+            fields = tuple(f for f in d.fields or () if f.name.value not in PLUMBING_FIELDS)
+            if len(fields) != len(d.fields or ()):
+                if not fields and isinstance(d, ObjectTypeExtensionNode) and not d.directives:
+                    continue
+                kept = {k: getattr(d, k) for k in d.keys if k not in ("loc", "fields")}
+                d = type(d)(**kept, fields=fields)
+        result.append(d)
+    return result
+
+
 def _root_query_name(definitions: list[DefinitionNode]) -> str:
     for d in definitions:
         if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode):
@@ -93,7 +117,10 @@ def build_subgraph_schema(sdl: str) -> SubgraphSchema:
     document = parse(sdl)
     spec = detect_spec(document)
     check_supported(spec)
-    definitions = _promote_orphan_extensions(list(document.definitions))
+    query_name = _root_query_name(list(document.definitions))
+    definitions = _promote_orphan_extensions(
+        _without_plumbing(list(document.definitions), query_name)
+    )
     key_name = spec.name_of("key")
 
     entity_types: list[str] = []
@@ -107,7 +134,6 @@ def build_subgraph_schema(sdl: str) -> SubgraphSchema:
         elif isinstance(d, InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode):
             entity_interfaces.append(d.name.value)
 
-    query_name = _root_query_name(definitions)
     has_query = any(
         isinstance(d, ObjectTypeDefinitionNode) and d.name.value == query_name for d in definitions
     )
