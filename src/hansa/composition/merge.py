@@ -505,6 +505,7 @@ class Merger:
             return True
         return (
             source.subgraph.version == 2
+            and source.type.kind in ("object", "interface")  # Apollo flags no other kind
             and source.type.name in source.subgraph.only_extended
             and source.type.name not in ("Query", "Mutation", "Subscription")
         )
@@ -695,9 +696,25 @@ class Merger:
                         coordinate,
                     )
                 )
+                continue  # nothing is overridden: no join metadata either
             overridden[origin] = d
-            source_def = next((f2 for s2, f2 in defs if s2.subgraph.name == origin), None)
-            if source_def is not None:
+            origin_source, source_def = next(
+                ((s2, f2) for s2, f2 in defs if s2.subgraph.name == origin), (source, None)
+            )
+            if source_def is None or self._is_external(origin_source, source_def):
+                why = (
+                    "no longer exists in the from subgraph"
+                    if source_def is None
+                    else "is not resolved anymore by the from subgraph (it is marked"
+                    f' "@external" in "{origin}")'
+                )
+                self._hint(
+                    "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
+                    f'Field "{coordinate}" on subgraph "{source.subgraph.name}" {why}. The @override directive'
+                    " can be removed.",
+                    coordinate,
+                )
+            elif source_def is not None:
                 if d.string("label") is not None:
                     self._hint(
                         "OVERRIDE_MIGRATION_IN_PROGRESS",
@@ -791,12 +808,17 @@ class Merger:
                         f" type: {_quote(type_text(arg.type))}, selection: {_quote(' ' + selection.strip())}}}"
                     )
                 args.append("contextArguments: [" + ", ".join(entries) + "]")
-            if override is not None and override.string("from") and override.string("from") != name:
-                args.append(f"override: {_quote(override.string('from') or '')}")
+            # An override from a subgraph that does not exist moves nothing: it is printed where
+            # join metadata is needed anyway, but is no reason for it (as Apollo does).
+            needed = bool(args)
+            origin = override.string("from") if override is not None else None
+            if override is not None and origin and origin != name:
+                args.append(f"override: {_quote(origin)}")
                 label = override.string("label")
                 if label is not None:
                     args.append(f"overrideLabel: {_quote(label)}")
-            if args:
+                needed = needed or any(sg.name == origin for sg in self.subgraphs)
+            if needed:
                 needs_join = True
             joins.append(f"@join__field(graph: {graph}{''.join(', ' + a for a in args)})")
         out = OutField(field_name, merged_text)
@@ -1048,7 +1070,12 @@ class Merger:
         keep: list[str] = []
         for value in all_values:
             having = [s for s in sources if value in s.type.values]
-            if len(having) == len(sources):
+            hidden = all(
+                any(d.name == "inaccessible" for d in s.type.values[value].directives)
+                for s in having
+            )
+            if len(having) == len(sources) or (as_input and as_output and hidden):
+                # an @inaccessible value no client can send or receive: Apollo keeps it
                 keep.append(value)
             elif as_input and as_output:
                 self.errors.append(

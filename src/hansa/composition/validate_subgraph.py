@@ -26,6 +26,7 @@ from graphql import (
     StringValueNode,
     UnionTypeDefinitionNode,
     parse,
+    validate_schema,
 )
 
 from hansa.composition.errors import CompositionError, Location
@@ -174,12 +175,18 @@ class _Checker:
                 )
 
     def builds(self) -> None:
+        """The subgraph is a valid GraphQL schema (an object implementing an interface has its
+        fields with compatible types, ...), as Apollo checks before composing."""
         try:
-            build_subgraph_schema(self.sg.sdl)
+            built = build_subgraph_schema(self.sg.sdl)
         except GraphQLError as error:
             self.error("INVALID_GRAPHQL", error.message)
+            return
         except (TypeError, ValueError) as error:
             self.error("INVALID_GRAPHQL", str(error))
+            return
+        for error in validate_schema(built.schema):
+            self.error("INVALID_GRAPHQL", error.message)
 
     def roots(self) -> None:
         document = parse(self.sg.sdl)

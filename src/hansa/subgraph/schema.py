@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from graphql import (
     DocumentNode,
+    EnumTypeDefinitionNode,
+    EnumTypeExtensionNode,
     GraphQLSchema,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
     ObjectTypeDefinitionNode,
@@ -20,6 +24,8 @@ from graphql import (
     OperationType,
     SchemaDefinitionNode,
     SchemaExtensionNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
     build_ast_schema,
     concat_ast,
     parse,
@@ -45,31 +51,31 @@ class SubgraphSchema:
     query_type: str
 
 
+_BASE_OF: dict[type[DefinitionNode], type[DefinitionNode]] = {
+    ObjectTypeExtensionNode: ObjectTypeDefinitionNode,
+    InterfaceTypeExtensionNode: InterfaceTypeDefinitionNode,
+    UnionTypeExtensionNode: UnionTypeDefinitionNode,
+    EnumTypeExtensionNode: EnumTypeDefinitionNode,
+    InputObjectTypeExtensionNode: InputObjectTypeDefinitionNode,
+}
+
+
 def _promote_orphan_extensions(definitions: list[DefinitionNode]) -> list[DefinitionNode]:
-    """``extend type T`` with no ``type T`` anywhere becomes ``type T`` (Fed 1 entity style)."""
+    """``extend type T`` (or interface, union, enum, input) with no base definition in this
+    subgraph becomes a definition: federation lets another subgraph hold the base (Fed 1
+    entities, Fed 2 extensions); composition says so when no subgraph does."""
     defined = {
         d.name.value
         for d in definitions
-        if isinstance(d, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode)
+        if isinstance(d, tuple(_BASE_OF.values())) and hasattr(d, "name")
     }
     result: list[DefinitionNode] = []
     for d in definitions:
-        if isinstance(d, ObjectTypeExtensionNode) and d.name.value not in defined:
-            defined.add(d.name.value)
-            d = ObjectTypeDefinitionNode(
-                name=d.name,
-                interfaces=d.interfaces,
-                directives=d.directives,
-                fields=d.fields,
-            )
-        elif isinstance(d, InterfaceTypeExtensionNode) and d.name.value not in defined:
-            defined.add(d.name.value)
-            d = InterfaceTypeDefinitionNode(
-                name=d.name,
-                interfaces=d.interfaces,
-                directives=d.directives,
-                fields=d.fields,
-            )
+        base = _BASE_OF.get(type(d))
+        name = getattr(getattr(d, "name", None), "value", None)
+        if base is not None and name not in defined:
+            defined.add(name)
+            d = base(**{k: getattr(d, k) for k in d.keys if k != "loc"})
         result.append(d)
     return result
 
