@@ -185,8 +185,8 @@ class _Checker:
         except (TypeError, ValueError) as error:
             self.error("INVALID_GRAPHQL", str(error))
             return
-        for error in validate_schema(built.schema):
-            self.error("INVALID_GRAPHQL", error.message)
+        for invalid in validate_schema(built.schema):
+            self.error("INVALID_GRAPHQL", invalid.message)
 
     def roots(self) -> None:
         document = parse(self.sg.sdl)
