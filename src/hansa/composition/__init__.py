@@ -16,7 +16,7 @@ from hansa.composition.satisfiability import check_satisfiability
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
 from hansa.composition.validate_api import validate_inaccessible, validate_interface_fields
 from hansa.composition.validate_directives import validate_merge_rules, validate_subgraph_rules
-from hansa.composition.validate_subgraph import validate_subgraph
+from hansa.composition.validate_subgraph import drop_unused_fed1_externals, validate_subgraph
 from hansa.supergraph import SupergraphError, read_supergraph
 
 
@@ -58,6 +58,7 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
             problems = validate_subgraph(parsed) or validate_subgraph_rules(parsed)
             errors.extend(problems)
             if not problems:
+                drop_unused_fed1_externals(parsed)
                 read.append(parsed)
     if errors:
         return Result(None, errors)

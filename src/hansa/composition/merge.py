@@ -39,6 +39,7 @@ from hansa.composition.type_merge import (
     output_merge,
     type_text,
 )
+from hansa.composition.validate_subgraph import provided_fields
 from hansa.supergraph.reader import parse_field_set
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
@@ -75,6 +76,7 @@ class Merger:
     hints: list[Hint] = field(default_factory=list)
     features: set[str] = field(default_factory=set)
     _nested_keys: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    _provides: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     labels: bool = False
     contexts: bool = False
 
@@ -563,6 +565,11 @@ class Merger:
             or (source.type.name, f.name) in self._nested_key_fields(source.subgraph)
         )
 
+    def _provided(self, subgraph: SubgraphDef) -> set[tuple[str, str]]:
+        if subgraph.name not in self._provides:
+            self._provides[subgraph.name] = provided_fields(subgraph)
+        return self._provides[subgraph.name]
+
     def _nested_key_fields(self, subgraph: SubgraphDef) -> set[tuple[str, str]]:
         """(type, field) selected below the top level of a key in this subgraph (``Owner.id``
         in ``@key(fields: "owner { id }")``): key fields, so shareable as Apollo treats them."""
@@ -731,9 +738,26 @@ class Merger:
                         coordinate,
                     )
         if kind == "object" and type_name not in ("Subscription",):
-            sharers = [(s, f) for s, f in resolving if s.subgraph.name not in overridden]
-            if len(sharers) > 1 and not all(self._shareable(s, f) for s, f in sharers):
-                unshared = [s.subgraph.name for s, f in sharers if not self._shareable(s, f)]
+            # an @external field a @provides of its subgraph names is resolved there too
+            provided = [
+                (s, f)
+                for s, f in defs
+                if self._is_external(s, f)
+                and s.subgraph.version == 2
+                and (type_name, f.name) in self._provided(s.subgraph)
+            ]
+            sharers = sorted(
+                [(s, f) for s, f in resolving + provided if s.subgraph.name not in overridden],
+                key=lambda pair: pair[0].subgraph.name,
+            )
+            if len(sharers) > 1 and not all(
+                self._shareable(s, f) or (s, f) in provided for s, f in sharers
+            ):
+                unshared = [
+                    s.subgraph.name
+                    for s, f in sharers
+                    if not self._shareable(s, f) and (s, f) not in provided
+                ]
                 all_names = [s.subgraph.name for s, _ in sharers]
                 self.errors.append(
                     CompositionError(

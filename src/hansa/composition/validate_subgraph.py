@@ -537,6 +537,48 @@ def _defines(document: object, name: str) -> bool:
     )
 
 
+def provided_fields(sg: SubgraphDef) -> set[tuple[str, str]]:
+    """(type, field) pairs some ``@provides`` of this subgraph names."""
+    checker = _Checker(sg)
+    found: set[tuple[str, str]] = set()
+    for type_def in sg.types.values():
+        for f in type_def.fields.values():
+            provides = f.directive("provides")
+            fields = provides.string("fields") if provides is not None else None
+            if not fields:
+                continue
+            try:
+                selection = parse("{" + fields + "}").definitions[0].selection_set  # type: ignore[attr-defined]
+            except GraphQLError:
+                continue
+            checker._mark(selection, named_type(f.type), found)
+    return found
+
+
+def drop_unused_fed1_externals(sg: SubgraphDef) -> None:
+    """A Federation 1 subgraph's ``@external`` fields that no ``@key``, ``@requires`` or
+    ``@provides`` uses (nor an interface needs) are left out, as Apollo's Fed 1 schema upgrade
+    does; in Federation 2 they are ``EXTERNAL_UNUSED``."""
+    if sg.version != 1:
+        return
+    checker = _Checker(sg)
+    used = checker._used_externals()
+    for type_def in sg.types.values():
+        if type_def.kind != "object":
+            continue
+        unused = [
+            name
+            for name, f in type_def.fields.items()
+            if (f.has("external") or type_def.has("external"))
+            and (type_def.name, name) not in used
+            and not f.has("provides")
+            and not checker._satisfies_interface(type_def, name)
+        ]
+        if len(unused) < len(type_def.fields):
+            for name in unused:
+                del type_def.fields[name]
+
+
 def validate_subgraph(sg: SubgraphDef) -> list[CompositionError]:
     checker = _Checker(sg)
     if sg.name == "_" or not sg.name:
@@ -549,9 +591,12 @@ def validate_subgraph(sg: SubgraphDef) -> list[CompositionError]:
     checker.definitions()
     if checker.errors:
         return checker.errors
+    # Apollo builds the schema first: an unknown type is INVALID_GRAPHQL before any
+    # federation rule looks at field sets
+    checker.builds()
+    if checker.errors:
+        return checker.errors
     checker.roots()
     checker.fieldsets()
     checker.placement()
-    if not checker.errors:
-        checker.builds()
     return checker.errors
