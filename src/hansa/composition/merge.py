@@ -661,7 +661,9 @@ class Merger:
                     f'Type of field "{coordinate}" is incompatible across subgraphs: it has {described}',
                 )
             )
-            return None
+            # merged on with one of the types, as Apollo does, so that the checks after the
+            # merge (interface implementations, ...) see the field and stay quiet about it
+            merged_type = typed[0][1].type
         merged_text = type_text(merged_type)
         if resolving:
             self._check_externals(coordinate, resolving, externals)
@@ -768,7 +770,7 @@ class Merger:
                         tuple(Location(s.subgraph.name, f.line, f.column) for s, f in sharers),
                     )
                 )
-        if len(resolving) > 1:
+        if len(resolving) > 1 and kind == "object":  # Apollo checks object fields only
             self._check_runtime_types(coordinate, merged_text, resolving)
         if len({type_text(f.type) for _, f in resolving}) > 1:
             self._hint(
@@ -832,8 +834,9 @@ class Merger:
                         f" type: {_quote(type_text(arg.type))}, selection: {_quote(' ' + selection.strip())}}}"
                     )
                 args.append("contextArguments: [" + ", ".join(entries) + "]")
-            # An override from a subgraph that does not exist moves nothing: it is printed where
-            # join metadata is needed anyway, but is no reason for it (as Apollo does).
+            # An override from a subgraph that does not define the field (or does not exist)
+            # moves nothing: it is printed where join metadata is needed anyway, but is no
+            # reason for it (as Apollo does).
             needed = bool(args)
             origin = override.string("from") if override is not None else None
             if override is not None and origin and origin != name:
@@ -841,7 +844,7 @@ class Merger:
                 label = override.string("label")
                 if label is not None:
                     args.append(f"overrideLabel: {_quote(label)}")
-                needed = needed or any(sg.name == origin for sg in self.subgraphs)
+                needed = needed or any(s.subgraph.name == origin for s, _ in defs)
             if needed:
                 needs_join = True
             joins.append(f"@join__field(graph: {graph}{''.join(', ' + a for a in args)})")

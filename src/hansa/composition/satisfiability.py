@@ -116,12 +116,18 @@ def _query_text(root: str, path: list[_Step], leaf: str, kind: str) -> str:
     return "\n".join([head, *lines, "}"])
 
 
-def _unreachable_requirements(supergraph: Supergraph) -> list[tuple[str, str, str]]:
-    """(type, field, subgraph) for @requires whose fields no keyed subgraph can provide: a
-    requirement is fetched for the entity itself, so it must come from a subgraph the entity
+NO_KEYED_SOURCE = 'no subgraph that can be entered by a resolvable @key of "{type}" resolves them'
+PROGRESSIVE = 'it selects "{type}.{field}", which is under progressive @override'
+
+
+def _unreachable_requirements(supergraph: Supergraph) -> list[tuple[str, str, str, str]]:
+    """(type, field, subgraph, why) for @requires whose fields no keyed subgraph can provide:
+    a requirement is fetched for the entity itself, so it must come from a subgraph the entity
     can be entered by a resolvable key (or from one providing it on every path, which Apollo
-    does not assume)."""
-    found: list[tuple[str, str, str]] = []
+    does not assume). Apollo's satisfiability never takes a field under progressive
+    ``@override`` (an ``overrideLabel``) for a requirement, whichever way the label goes; the
+    same sets are refused here so that what composes in one composes in the other."""
+    found: list[tuple[str, str, str, str]] = []
     for type_name, info in supergraph.types.items():
         for field in info.fields.values():
             for join in field.joins or ():
@@ -131,6 +137,13 @@ def _unreachable_requirements(supergraph: Supergraph) -> list[tuple[str, str, st
                     name = getattr(getattr(selection, "name", None), "value", None)
                     if name is None or name == "__typename":
                         continue
+                    required = info.fields.get(name)
+                    if required is not None and any(
+                        j.override_label is not None for j in required.joins or ()
+                    ):
+                        why = PROGRESSIVE.format(type=type_name, field=name)
+                        found.append((type_name, field.name, join.subgraph, why))
+                        break
                     sources = [
                         s
                         for s in supergraph.resolvers_of(type_name, name)
@@ -138,7 +151,8 @@ def _unreachable_requirements(supergraph: Supergraph) -> list[tuple[str, str, st
                         and any(k.resolvable for k in supergraph.keys(type_name, s))
                     ]
                     if not sources:
-                        found.append((type_name, field.name, join.subgraph))
+                        why = NO_KEYED_SOURCE.format(type=type_name)
+                        found.append((type_name, field.name, join.subgraph, why))
                         break
     return found
 
@@ -176,7 +190,7 @@ def check_satisfiability(supergraph: Supergraph) -> list[CompositionError]:
                                 " @requires satisfied).",
                             )
                         )
-    for type_name, field_name, subgraph in _unreachable_requirements(supergraph):
+    for type_name, field_name, subgraph, why in _unreachable_requirements(supergraph):
         if (type_name, field_name) in reported:
             continue
         reported.add((type_name, field_name))
@@ -187,8 +201,7 @@ def check_satisfiability(supergraph: Supergraph) -> list[CompositionError]:
                 "SATISFIABILITY_ERROR",
                 f"The following supergraph API query:\n{query}\ncannot be satisfied by the"
                 f' subgraphs because: from subgraph "{subgraph}": cannot satisfy @require'
-                f' conditions on field "{type_name}.{field_name}" (no subgraph that can be'
-                f' entered by a resolvable @key of "{type_name}" resolves them).',
+                f' conditions on field "{type_name}.{field_name}" ({why}).',
             )
         )
     return errors

@@ -241,7 +241,12 @@ class Supergraph:
         if join.override_label is not None:
             # The overriding side carries ``override``; the overridden side only the label.
             active = join.override_label in labels
-            return active if join.override is not None else not active
+            if join.override is None:
+                return not active
+            # an override from a subgraph that does not serve the field leaves nobody else
+            assert info.joins is not None
+            source_serves = any(o.subgraph == join.override and not o.external for o in info.joins)
+            return active or not source_serves
         if join.used_overridden:
             return False
         assert info.joins is not None
