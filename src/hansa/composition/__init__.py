@@ -64,6 +64,8 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         return Result(None, errors)
     merger = Merger(read)
     schema = merger.merge()
+    if merger.stopped:
+        return Result(None, merger.errors, merger.hints)
     merge_errors = list(merger.errors)
     for subgraph in read:
         merge_errors.extend(validate_merge_rules(subgraph, read))

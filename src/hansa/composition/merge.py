@@ -79,6 +79,8 @@ class Merger:
     _provides: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     labels: bool = False
     contexts: bool = False
+    stopped: bool = False  # an error before merging: nothing else is checked
+    post_merge_errors: list[CompositionError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.subgraphs = sorted(self.subgraphs, key=lambda s: s.name)
@@ -96,6 +98,10 @@ class Merger:
 
     def merge(self) -> OutSchema:
         self._check_extensions()
+        if self.errors:
+            # Apollo reports extensions without a base per subgraph, before merging anything
+            self.stopped = True
+            return self._schema({}, [])
         self._check_overrides()
         self._check_composed_directives()
         self._check_unused_external_types()
@@ -137,6 +143,11 @@ class Merger:
             )
             if name in self.by_type
         }
+        if not self.errors:
+            self.errors.extend(self.post_merge_errors)
+        return self._schema(roots, out_types)
+
+    def _schema(self, roots: dict[str, str], out_types: list[OutType]) -> OutSchema:
         minor = max((sg.fed2_minor for sg in self.subgraphs if sg.version == 2), default=0)
         if self.contexts or minor >= 8:
             version = "0.5"
@@ -891,7 +902,7 @@ class Merger:
             + ";"
             for name, types in sets
         )
-        self.errors.append(
+        self.post_merge_errors.append(  # Apollo checks this once the merge has no error
             CompositionError(
                 "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES",
                 f'Shared field "{coordinate}" return type "{merged_text}" has a non-intersecting set'
