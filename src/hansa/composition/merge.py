@@ -853,7 +853,8 @@ class Merger:
             if override is not None and origin and origin != name:
                 args.append(f"override: {_quote(origin)}")
                 label = override.string("label")
-                if label is not None:
+                exists = any(sg.name == origin for sg in self.subgraphs)
+                if label is not None and exists:  # Apollo drops the label of a missing source
                     args.append(f"overrideLabel: {_quote(label)}")
                 needed = needed or any(s.subgraph.name == origin for s, _ in defs)
             if needed:
