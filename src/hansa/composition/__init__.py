@@ -42,6 +42,7 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
     """Compose subgraphs; on failure ``supergraph_sdl`` is None and ``errors`` says why."""
     errors: list[CompositionError] = []
     read: list[SubgraphDef] = []
+    everything: list[SubgraphDef] = []  # read, valid or not
     seen: set[str] = set()
     for sg in subgraphs:
         if sg.name in seen:
@@ -55,13 +56,17 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         parsed, problems = read_subgraph(sg.name, sg.url, sg.sdl)
         errors.extend(problems)
         if parsed is not None:
+            everything.append(parsed)
             problems = validate_subgraph(parsed) or validate_subgraph_rules(parsed)
             errors.extend(problems)
             if not problems:
                 drop_unused_fed1_externals(parsed)
                 read.append(parsed)
     if errors:
-        return Result(None, errors)
+        # Apollo reports extensions without a base alongside the subgraphs' own errors
+        unrelated = Merger(everything)
+        unrelated.check_extensions()
+        return Result(None, errors + unrelated.errors)
     merger = Merger(read)
     schema = merger.merge()
     if merger.stopped:

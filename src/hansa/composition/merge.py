@@ -97,7 +97,7 @@ class Merger:
     # -- entry point -------------------------------------------------------------------------
 
     def merge(self) -> OutSchema:
-        self._check_extensions()
+        self.check_extensions()
         if self.errors:
             # Apollo reports extensions without a base per subgraph, before merging anything
             self.stopped = True
@@ -285,7 +285,7 @@ class Merger:
             if len(kinds) > 1:
                 self.mismatched.add(name)
 
-    def _check_extensions(self) -> None:
+    def check_extensions(self) -> None:
         """A type only ever extended (``extend type`` / ``@extends``) has no base anywhere."""
         for name, sources in self.by_type.items():
             if name in ("Query", "Mutation", "Subscription"):
