@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hansa.composition.errors import CompositionError, Hint, Location
 from hansa.composition.merge import Merger
 from hansa.composition.printer import print_supergraph
-from hansa.composition.satisfiability import check_satisfiability
+from hansa.composition.satisfiability import check_satisfiability, reachable_types
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
 from hansa.composition.validate_api import validate_inaccessible, validate_interface_fields
 from hansa.composition.validate_directives import validate_merge_rules, validate_subgraph_rules
@@ -36,6 +36,10 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.supergraph_sdl is not None and not self.errors
+
+
+# hints Apollo finds while exploring the graph from its roots, so never on unreachable types
+REACHABLE_ONLY_HINTS = frozenset({"INCONSISTENT_RUNTIME_TYPES_FOR_SHAREABLE_RETURN"})
 
 
 def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
@@ -63,10 +67,13 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
                 drop_unused_fed1_externals(parsed)
                 read.append(parsed)
     if errors:
-        # Apollo reports extensions without a base alongside the subgraphs' own errors
-        unrelated = Merger(everything)
-        unrelated.check_extensions()
-        return Result(None, errors + unrelated.errors)
+        if not any(e.code == "INVALID_GRAPHQL" for e in errors):
+            # past building every schema, Apollo reports extensions without a base alongside
+            # the subgraphs' own errors
+            unrelated = Merger(everything)
+            unrelated.check_extensions()
+            errors.extend(unrelated.errors)
+        return Result(None, errors)
     merger = Merger(read)
     schema = merger.merge()
     if merger.stopped:
@@ -89,7 +96,13 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
     unsatisfiable = check_satisfiability(supergraph)
     if unsatisfiable:
         return Result(None, unsatisfiable, merger.hints)
-    return Result(sdl, [], merger.hints)
+    reachable = reachable_types(supergraph)
+    hints = [
+        h
+        for h in merger.hints
+        if h.code not in REACHABLE_ONLY_HINTS or (h.coordinate or "").split(".")[0] in reachable
+    ]
+    return Result(sdl, [], hints)
 
 
 __all__ = ["CompositionError", "Hint", "Location", "Result", "SubgraphInput", "compose"]

@@ -646,6 +646,20 @@ class Merger:
             merged = self._composite_field(name, kind, field_name, defs, type_subgraphs)
             if merged is not None:
                 out.fields.append(merged)
+        value_type = kind == "object" and not any(s.type.keys for s in sources)
+        if value_type and name not in ("Query", "Mutation", "Subscription"):
+            for field_name, defs in field_sources.items():
+                having = [s.subgraph.name for s, _ in defs]
+                if len(having) == len(sources):
+                    continue
+                lacking = [n for n in type_subgraphs if n not in having]
+                self._hint(
+                    "INCONSISTENT_OBJECT_VALUE_TYPE_FIELD",
+                    f'Field "{name}.{field_name}" of non-entity object type "{name}" is defined in'
+                    f' some but not all subgraphs that define "{name}": "{name}.{field_name}" is'
+                    f" defined in {_subgraphs(having)} but not in {_subgraphs(lacking)}.",
+                    name,
+                )
         return out
 
     def _composite_field(
@@ -853,8 +867,8 @@ class Merger:
             if override is not None and origin and origin != name:
                 args.append(f"override: {_quote(origin)}")
                 label = override.string("label")
-                exists = any(sg.name == origin for sg in self.subgraphs)
-                if label is not None and exists:  # Apollo drops the label of a missing source
+                moves = any(s.subgraph.name == origin for s, _ in defs)
+                if label is not None and moves:  # Apollo drops it where nothing is moved
                     args.append(f"overrideLabel: {_quote(label)}")
                 needed = needed or any(s.subgraph.name == origin for s, _ in defs)
             if needed:
@@ -1295,6 +1309,10 @@ def _reprint(d: Applied, name: str) -> str:
 
 def _quote(text: str) -> str:
     return print_ast(StringValueNode(value=text))
+
+
+def _subgraphs(names: list[str]) -> str:
+    return ("subgraph " if len(names) == 1 else "subgraphs ") + _names(names)
 
 
 def _names(names: list[str]) -> str:

@@ -69,6 +69,18 @@ def _entries(schema: GraphQLSchema, root: str) -> dict[str, list[list[_Step]]]:
     return entries
 
 
+def reachable_types(supergraph: Supergraph) -> set[str]:
+    """Object types some operation of the API schema can reach (Apollo's satisfiability
+    explores only those, so hints it finds there concern only those)."""
+    schema = supergraph.api_schema
+    found: set[str] = set()
+    for root in supergraph.root_types.values():
+        if schema.get_type(root) is not None:
+            found.add(root)
+            found.update(_entries(schema, root))
+    return found
+
+
 def _selection(schema: GraphQLSchema, owner: str, path: list[_Step], leaf: str) -> Selection:
     """The normalized selection ``{ path... { leaf } }``; ``owner`` is the type of ``leaf``."""
     inner = Selection(owner, [_make_field(schema, owner, leaf, None)])
