@@ -32,8 +32,8 @@ $(REFERENCE_INSTALLED): $(REFERENCE)/package-lock.json $(REFERENCE)/fed1/package
 	touch $@
 
 lint:
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 
 typecheck:
 	$(BIN)/mypy
