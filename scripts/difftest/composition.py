@@ -124,14 +124,10 @@ def _replace(doc: DocumentNode, old: DefinitionNode, new: DefinitionNode | None)
     return DocumentNode(definitions=tuple(d for d in definitions if d is not None))
 
 
-def _with_fields(node: Any, fields: tuple[FieldDefinitionNode, ...]) -> Any:
-    kept = {k: getattr(node, k) for k in node.keys if k not in ("loc", "fields")}
-    return type(node)(**kept, fields=fields)
-
-
-def _with_directives(node: Any, directives: tuple[Any, ...]) -> Any:
-    kept = {k: getattr(node, k) for k in node.keys if k not in ("loc", "directives")}
-    return type(node)(**kept, directives=directives)
+def _with(node: Any, **changes: Any) -> Any:
+    """A copy of AST ``node`` with ``changes`` (graphql-core nodes are frozen)."""
+    kept = {k: getattr(node, k) for k in node.keys if k != "loc" and k not in changes}
+    return type(node)(**kept, **changes)
 
 
 def _objects(doc: DocumentNode) -> list[Any]:
@@ -152,7 +148,7 @@ def _remove_key_field(doc: DocumentNode, rng: random.Random) -> DocumentNode | N
     node, fields = rng.choice(keyed)
     name = fields.replace("{", " ").split()[0]
     left = tuple(f for f in _fields(node) if f.name.value != name)
-    return _replace(doc, node, _with_fields(node, left)) if left != _fields(node) else None
+    return _replace(doc, node, _with(node, fields=left)) if left != _fields(node) else None
 
 
 def _drop_shareable(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
@@ -168,10 +164,10 @@ def _drop_shareable(doc: DocumentNode, rng: random.Random) -> DocumentNode | Non
     node, f = rng.choice(places)
     if f is None:
         kept = tuple(x for x in node.directives if x.name.value != "shareable")
-        return _replace(doc, node, _with_directives(node, kept))
-    new_field = _with_directives(f, tuple(x for x in f.directives if x.name.value != "shareable"))
+        return _replace(doc, node, _with(node, directives=kept))
+    new_field = _with(f, directives=tuple(x for x in f.directives if x.name.value != "shareable"))
     fields = tuple(new_field if g is f else g for g in _fields(node))
-    return _replace(doc, node, _with_fields(node, fields))
+    return _replace(doc, node, _with(node, fields=fields))
 
 
 def _change_type(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
@@ -187,9 +183,8 @@ def _change_type(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
     text = print_ast(f.type)
     new_text = text.replace("String", "Int") if "String" in text else "String"
     new_type = parse(f"type X {{ x: {new_text} }}").definitions[0].fields[0].type  # type: ignore[attr-defined]
-    kept = {k: getattr(f, k) for k in f.keys if k not in ("loc", "type")}
-    fields = tuple(type(f)(**kept, type=new_type) if g is f else g for g in _fields(node))
-    return _replace(doc, node, _with_fields(node, fields))
+    fields = tuple(_with(f, type=new_type) if g is f else g for g in _fields(node))
+    return _replace(doc, node, _with(node, fields=fields))
 
 
 def _add_unused_external(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
@@ -198,7 +193,7 @@ def _add_unused_external(doc: DocumentNode, rng: random.Random) -> DocumentNode 
         return None
     node = rng.choice(objects)
     extra = parse("type X { unusedExtra: String @external }").definitions[0].fields[0]  # type: ignore[attr-defined]
-    return _replace(doc, node, _with_fields(node, (*_fields(node), extra)))
+    return _replace(doc, node, _with(node, fields=(*_fields(node), extra)))
 
 
 def _break_implementation(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
@@ -212,7 +207,7 @@ def _break_implementation(doc: DocumentNode, rng: random.Random) -> DocumentNode
         return None
     victim = rng.randrange(len(_fields(node)))
     left = tuple(f for i, f in enumerate(_fields(node)) if i != victim)
-    return _replace(doc, node, _with_fields(node, left))
+    return _replace(doc, node, _with(node, fields=left))
 
 
 def _remove_type(doc: DocumentNode, rng: random.Random) -> DocumentNode | None:
@@ -237,7 +232,7 @@ def _directive_on_missing_field(which: str) -> Mutation:
             .definitions[0]
             .fields[0]
         )  # type: ignore[attr-defined]
-        return _replace(doc, node, _with_fields(node, (*_fields(node), extra)))
+        return _replace(doc, node, _with(node, fields=(*_fields(node), extra)))
 
     return mutate
 
@@ -253,10 +248,9 @@ def _rename_field_type(doc: DocumentNode, rng: random.Random) -> DocumentNode | 
     if not composite:
         return None
     node, f = rng.choice(composite)
-    kept = {k: getattr(f, k) for k in f.keys if k not in ("loc", "type")}
     missing = NamedTypeNode(name=NameNode(value="MissingType"))
-    fields = tuple(type(f)(**kept, type=missing) if g is f else g for g in _fields(node))
-    return _replace(doc, node, _with_fields(node, fields))
+    fields = tuple(_with(f, type=missing) if g is f else g for g in _fields(node))
+    return _replace(doc, node, _with(node, fields=fields))
 
 
 MUTATIONS: dict[str, Mutation] = {
@@ -322,7 +316,7 @@ def minimize(sdls: Sdls, still: Callable[[Sdls], bool], budget: int = 400) -> Sd
                 left = tuple(g for g in _fields(node) if g.name.value != f.name.value)
                 if not left:
                     continue
-                candidate_doc = _replace(doc, node, _with_fields(node, left))
+                candidate_doc = _replace(doc, node, _with(node, fields=left))
                 candidate = {**current, name: print_ast(candidate_doc)}
                 if attempt(candidate):
                     doc, current = candidate_doc, candidate

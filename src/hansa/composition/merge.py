@@ -748,7 +748,7 @@ class Merger:
                     " can be removed.",
                     coordinate,
                 )
-            elif source_def is not None:
+            else:
                 if d.string("label") is not None:
                     self._hint(
                         "OVERRIDE_MIGRATION_IN_PROGRESS",
@@ -870,7 +870,7 @@ class Merger:
                 moves = any(s.subgraph.name == origin for s, _ in defs)
                 if label is not None and moves:  # Apollo drops it where nothing is moved
                     args.append(f"overrideLabel: {_quote(label)}")
-                needed = needed or any(s.subgraph.name == origin for s, _ in defs)
+                needed = needed or moves
             if needed:
                 needs_join = True
             joins.append(f"@join__field(graph: {graph}{''.join(', ' + a for a in args)})")

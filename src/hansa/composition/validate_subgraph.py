@@ -465,28 +465,34 @@ class _Checker:
 
     def _used_externals(self) -> set[tuple[str, str]]:
         """(type, field) pairs named by some @key, @requires or @provides of this subgraph."""
-        used: set[tuple[str, str]] = set()
-
-        def mark(type_name: str, fields: str | None) -> None:
-            if not fields:
-                return
-            try:
-                selection = parse("{" + fields + "}").definitions[0].selection_set  # type: ignore[attr-defined]
-            except GraphQLError:
-                return
-            self._mark(selection, type_name, used)
-
+        used = self._provided()
         for type_def in self.sg.types.values():
             for key in type_def.keys:
-                mark(type_def.name, key.string("fields"))
+                self._mark_text(type_def.name, key.string("fields"), used)
             for f in type_def.fields.values():
                 requires = f.directive("requires")
                 if requires is not None:
-                    mark(type_def.name, requires.string("fields"))
+                    self._mark_text(type_def.name, requires.string("fields"), used)
+        return used
+
+    def _provided(self) -> set[tuple[str, str]]:
+        """(type, field) pairs named by some @provides of this subgraph."""
+        found: set[tuple[str, str]] = set()
+        for type_def in self.sg.types.values():
+            for f in type_def.fields.values():
                 provides = f.directive("provides")
                 if provides is not None:
-                    mark(named_type(f.type), provides.string("fields"))
-        return used
+                    self._mark_text(named_type(f.type), provides.string("fields"), found)
+        return found
+
+    def _mark_text(self, type_name: str, fields: str | None, into: set[tuple[str, str]]) -> None:
+        if not fields:
+            return
+        try:
+            selection = parse("{" + fields + "}").definitions[0].selection_set  # type: ignore[attr-defined]
+        except GraphQLError:
+            return
+        self._mark(selection, type_name, into)
 
     def _mark(
         self, selection: SelectionSetNode, type_name: str, used: set[tuple[str, str]]
@@ -539,20 +545,7 @@ def _defines(document: object, name: str) -> bool:
 
 def provided_fields(sg: SubgraphDef) -> set[tuple[str, str]]:
     """(type, field) pairs some ``@provides`` of this subgraph names."""
-    checker = _Checker(sg)
-    found: set[tuple[str, str]] = set()
-    for type_def in sg.types.values():
-        for f in type_def.fields.values():
-            provides = f.directive("provides")
-            fields = provides.string("fields") if provides is not None else None
-            if not fields:
-                continue
-            try:
-                selection = parse("{" + fields + "}").definitions[0].selection_set  # type: ignore[attr-defined]
-            except GraphQLError:
-                continue
-            checker._mark(selection, named_type(f.type), found)
-    return found
+    return _Checker(sg)._provided()
 
 
 def drop_unused_fed1_externals(sg: SubgraphDef) -> None:

@@ -9,6 +9,7 @@ union of every type with ``@key``, and ``Query._service`` / ``Query._entities``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -51,6 +52,12 @@ class SubgraphSchema:
     query_type: str
 
 
+def _rebuilt(node: DefinitionNode, kind: type[DefinitionNode], **changes: Any) -> DefinitionNode:
+    """``node`` as a new node of ``kind`` (graphql-core nodes are frozen), with ``changes``."""
+    kept = {k: getattr(node, k) for k in node.keys if k != "loc" and k not in changes}
+    return kind(**kept, **changes)
+
+
 _BASE_OF: dict[type[DefinitionNode], type[DefinitionNode]] = {
     ObjectTypeExtensionNode: ObjectTypeDefinitionNode,
     InterfaceTypeExtensionNode: InterfaceTypeDefinitionNode,
@@ -75,7 +82,7 @@ def _promote_orphan_extensions(definitions: list[DefinitionNode]) -> list[Defini
         name = getattr(getattr(d, "name", None), "value", None)
         if base is not None and name not in defined:
             defined.add(name)
-            d = base(**{k: getattr(d, k) for k in d.keys if k != "loc"})
+            d = _rebuilt(d, base)
         result.append(d)
     return result
 
@@ -91,15 +98,14 @@ def _without_plumbing(definitions: list[DefinitionNode], query: str) -> list[Def
     result: list[DefinitionNode] = []
     for d in definitions:
         name = getattr(getattr(d, "name", None), "value", None)
-        if name in PLUMBING_TYPES and not isinstance(d, SchemaDefinitionNode):
+        if name in PLUMBING_TYPES:
             continue
         if name == query and isinstance(d, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
             fields = tuple(f for f in d.fields or () if f.name.value not in PLUMBING_FIELDS)
             if len(fields) != len(d.fields or ()):
                 if not fields and isinstance(d, ObjectTypeExtensionNode) and not d.directives:
                     continue
-                kept = {k: getattr(d, k) for k in d.keys if k not in ("loc", "fields")}
-                d = type(d)(**kept, fields=fields)
+                d = _rebuilt(d, type(d), fields=fields)
         result.append(d)
     return result
 
