@@ -242,6 +242,17 @@ def _field(
                     return None
                 return {"__typename": named, "_id": f"{_id}/{fdef.name}", "_key": value}
             return value
+        if sg is None and fdef.requires is not None:
+            req_name, req_args = fdef.requires
+            req = td.fields[req_name]
+            if not _nullable(req.type):
+                try:
+                    u.scalar(req, _id, json.loads(req_args), False)
+                except GraphQLError:
+                    # Federation computes this field from a value that failed and is non-null:
+                    # the entity cannot be represented, the field's subgraph never asked. Null;
+                    # the error is the required field's, at a path outside the response.
+                    return None
         if checks_requires:
             req_name, req_args = fdef.requires
             req = td.fields[req_name]

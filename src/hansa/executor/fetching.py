@@ -30,6 +30,8 @@ class ExecutionState:
     headers: Mapping[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     errors: ErrorCollector = field(default_factory=ErrorCollector)
+    # A fetch selecting fragile requirements inline reported errors (see ``Fetch``).
+    requirement_errors: bool = False
 
 
 async def execute_plan(plan: QueryPlan, state: ExecutionState) -> None:
@@ -79,7 +81,9 @@ async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
     if isinstance(data, dict):
         _undo_aliases(data, fetch)
         merge(state.data, data)
-    for error in _errors(response, fetch.subgraph):
+    errors = _errors(response, fetch.subgraph)
+    state.requirement_errors |= fetch.inline_requirements and bool(errors)
+    for error in errors:
         state.errors.add(error)  # a root fetch's paths are the client's already
 
 
@@ -123,6 +127,7 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _errors(response, fetch.subgraph)
+    state.requirement_errors |= fetch.inline_requirements and bool(errors)
     if isinstance(entities, list) and len(entities) == len(representations):
         for entity in entities:
             _undo_aliases(entity, fetch)

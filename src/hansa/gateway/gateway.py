@@ -28,6 +28,7 @@ from hansa.operation.prepare import (
     format_error,
 )
 from hansa.planner.builder import PlanningError
+from hansa.planner.plan import QueryPlan
 from hansa.planner.query_planner import QueryPlanner
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
@@ -171,11 +172,20 @@ class Gateway:
             for name, value in (headers or {}).items()
             if name in self.config.forward_headers
         }
-        state = ExecutionState(self.transport, coerced, forwarded)
-        if introspected:
-            self._introspect(prepared, coerced, state)
         try:
-            await execute_plan(plan, state)
+            state = await self._run(plan, prepared, coerced, forwarded, introspected)
+            if state.requirement_errors and prepared.kind == "query":
+                # A required field fetched with client data failed and may have nulled that
+                # data: run the plan that fetches such requirements apart (queries only: a
+                # mutation's root fields must not run twice).
+                try:
+                    plan = self.planner.plan(
+                        prepared, assignment, self._labels(), isolate_requirements=True
+                    )
+                except PlanningError:
+                    pass  # no such plan: the first answer stands
+                else:
+                    state = await self._run(plan, prepared, coerced, forwarded, introspected)
             data = self.completer.complete(
                 selection, prepared.root_type, state.data, state.errors, introspected
             )
@@ -201,6 +211,20 @@ class Gateway:
         if include_plan:
             body["extensions"] = {"queryPlan": plan.pretty()}
         return GatewayResponse(200, body)
+
+    async def _run(
+        self,
+        plan: QueryPlan,
+        prepared: PreparedOperation,
+        variables: dict[str, Any],
+        headers: dict[str, str],
+        introspected: frozenset[str],
+    ) -> ExecutionState:
+        state = ExecutionState(self.transport, variables, headers)
+        if introspected:
+            self._introspect(prepared, variables, state)
+        await execute_plan(plan, state)
+        return state
 
     def _check_depth(self, depth: int) -> None:
         if depth > self.config.max_depth:

@@ -54,6 +54,9 @@ class FetchGroup:
     # Tree type -> type named in representations (a concrete type sent to an @interfaceObject
     # subgraph is represented as the interface).
     typename_rewrites: dict[str, str] = field(default_factory=dict)
+    # Selects, only to satisfy a ``@requires``, a field that is non-null in this subgraph: if it
+    # fails, the subgraph nulls client data above it (see ``GroupBuilder.isolate_requirements``).
+    inline_requirements: bool = False
 
 
 def list_depth(type_ref: Any) -> int:
@@ -76,11 +79,27 @@ def _internal_alias(f: Field) -> str:
 
 
 class GroupBuilder:
-    """One planning run. ``build`` returns the fetch groups, roots first."""
+    """One planning run. ``build`` returns the fetch groups, roots first.
 
-    def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
+    A ``@requires`` field set is planned from where the entity stands, so a required field the
+    current subgraph serves rides in the current fetch (as Apollo's planner does where it
+    can): no extra fetch. When such a field is non-null there and its resolver fails, the
+    subgraph nulls the nearest nullable parent, which may hold what the client asked for. With
+    ``isolate_requirements`` those fields are fetched instead in an entity fetch of their own
+    to the same subgraph, where a failure loses only that entity's requiring field: the
+    fallback plan the gateway runs when an inline plan's fetch reports errors.
+    """
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        labels: frozenset[str] = frozenset(),
+        *,
+        isolate_requirements: bool = False,
+    ) -> None:
         self.sg = supergraph
         self.labels = labels
+        self.isolate_requirements = isolate_requirements
         self.groups: list[FetchGroup] = []
         # entity groups by (parent group, subgraph, path), oldest first: a later one exists only
         # where a requirement waits for an earlier one's results
@@ -406,17 +425,24 @@ class GroupBuilder:
         return f.with_selection(left) if left is not None else None
 
     def _candidates(
-        self, group: FetchGroup, type_name: str, f: Field, path: tuple[str, ...], exclude: set[str]
+        self,
+        group: FetchGroup,
+        type_name: str,
+        f: Field,
+        path: tuple[str, ...],
+        exclude: set[str],
+        isolated: bool = False,
     ) -> list[tuple[str, str]]:
         """(subgraph, entity type there) pairs that can resolve ``f``, best first. The entity
         type differs from ``type_name`` when the subgraph only knows an interface of it
-        through ``@interfaceObject``."""
+        through ``@interfaceObject``. ``isolated``: ``f`` is a requirement to fetch apart, from
+        the current subgraph too."""
         found = [
             (s, type_name)
             for s in self.sg.resolvers_of(type_name, f.name, self.labels)
             if s not in exclude
         ]
-        if (group.subgraph, type_name) in found:
+        if (group.subgraph, type_name) in found and not isolated:
             join = self.sg.field_join(type_name, f.name, group.subgraph)
             if join is None or join.requires is None:
                 found.remove((group.subgraph, type_name))
@@ -454,11 +480,12 @@ class GroupBuilder:
         siblings: list[Field],
         provided: dict[str, Field] | None,
         exclude: set[str],
+        isolated: bool = False,
     ) -> Field | None:
         """Resolve ``f`` through another subgraph, entering it by key; None when done."""
         if not self.sg.is_entity(type_name):
             return f
-        for target, entity_type in self._candidates(group, type_name, f, path, exclude):
+        for target, entity_type in self._candidates(group, type_name, f, path, exclude, isolated):
             join = self.sg.field_join(entity_type, f.name, target)
             requires = join.requires if join is not None else None
             child = self.entity_child(
@@ -508,10 +535,24 @@ class GroupBuilder:
         if requires is not None:
             needed.fragments.append((type_name, self.fieldset(type_name, requires)))
         keyed = self._assign_keys(needed, type_name, siblings)
+        fragile = self._fragile_requirements(
+            group, type_name, keyed.fields, requires, siblings, provided
+        )
         self._active[guard] += 1
         try:
             with self._tracking() as touched:
-                left = self.plan_fields(group, sub, type_name, keyed.fields, path, provided)
+                if fragile and self.isolate_requirements:
+                    inline = [f for f in keyed.fields if f not in fragile]
+                    left = self.plan_fields(group, sub, type_name, inline, path, provided)
+                    for f in fragile:
+                        rest = self.plan_remote(
+                            group, sub, type_name, f, path, siblings, provided, set(), True
+                        )
+                        if rest is not None:
+                            left.append(rest)
+                else:
+                    left = self.plan_fields(group, sub, type_name, keyed.fields, path, provided)
+                    group.inline_requirements |= bool(fragile)
         finally:
             self._active[guard] -= 1
         if left:
@@ -542,6 +583,36 @@ class GroupBuilder:
                 if self.sg.is_interface_object(type_name, target):
                     child.typename_rewrites[concrete] = type_name
         return child
+
+    def _fragile_requirements(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        fields: list[Field],
+        requires: SelectionSetNode | None,
+        client: list[Field],
+        provided: dict[str, Field] | None,
+    ) -> list[Field]:
+        """The required fields ``group`` would select only for the requirement that are
+        non-null in its subgraph (not keys, not also asked by the client there)."""
+        if requires is None:
+            return []
+        required = {
+            f.name for f in self.fieldset(type_name, requires).fields_for(type_name, self.applies)
+        }
+        keys = self.sg.key_field_names(type_name, group.subgraph)
+        asked = {f.name for f in client}
+        fragile: list[Field] = []
+        for f in fields:
+            if f.name not in required or f.name in keys or f.name in asked:
+                continue
+            if not self.is_local(group.subgraph, type_name, f, provided):
+                continue
+            join = self.sg.field_join(type_name, f.name, group.subgraph)
+            declared = (join.type if join is not None else None) or str(f.type_ref)
+            if declared.endswith("!"):
+                fragile.append(f)
+        return fragile
 
     def _assign_keys(self, needed: Selection, type_name: str, client: list[Field]) -> Selection:
         """Response keys for fields the planner needs: the plain name unless the client uses

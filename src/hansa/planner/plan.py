@@ -25,6 +25,9 @@ class Fetch:
     # Internal aliases to undo in the response (see ``alias_shape_clashes``).
     key_rewrites: tuple[KeyRewrite, ...] = ()
     representations_variable: str = "representations"
+    # Selects non-null fields only for a ``@requires``: errors here may have nulled client data
+    # that the plan isolating requirements keeps (see ``GroupBuilder``).
+    inline_requirements: bool = False
 
 
 @dataclass(frozen=True, slots=True)

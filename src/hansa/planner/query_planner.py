@@ -54,9 +54,14 @@ def _cost(
 
 
 def build_groups(
-    supergraph: Supergraph, labels: frozenset[str], kind: str, root_type: str, selection: Selection
+    supergraph: Supergraph,
+    labels: frozenset[str],
+    kind: str,
+    root_type: str,
+    selection: Selection,
+    isolate_requirements: bool = False,
 ) -> list[FetchGroup]:
-    builder = GroupBuilder(supergraph, labels)
+    builder = GroupBuilder(supergraph, labels, isolate_requirements=isolate_requirements)
     roots: dict[str, FetchGroup] = {}
     ordered: list[FetchGroup] = []
     for f in _root_fields(selection, root_type, builder):
@@ -155,6 +160,7 @@ class _Emitter:
             typename_rewrites=group.typename_rewrites,
             key_rewrites=key_rewrites,
             representations_variable=self.representations,
+            inline_requirements=group.inline_requirements,
         )
 
     def node(self, group: FetchGroup) -> PlanNode:
@@ -246,7 +252,7 @@ class QueryPlanner:
     def __init__(self, supergraph: Supergraph, *, max_plans: int = 1000) -> None:
         self.supergraph = supergraph
         self.max_plans = max_plans
-        self._plans: OrderedDict[tuple[str, tuple[bool, ...], frozenset[str]], QueryPlan] = (
+        self._plans: OrderedDict[tuple[str, tuple[bool, ...], frozenset[str], bool], QueryPlan] = (
             OrderedDict()
         )
 
@@ -255,26 +261,39 @@ class QueryPlanner:
         prepared: PreparedOperation,
         assignment: tuple[bool, ...],
         labels: frozenset[str] = frozenset(),
+        *,
+        isolate_requirements: bool = False,
     ) -> QueryPlan:
-        key = (prepared.key, assignment, labels)
+        """The plan for one assignment; ``isolate_requirements`` asks for the fallback plan
+        that fetches fragile requirements apart (see ``GroupBuilder``)."""
+        key = (prepared.key, assignment, labels, isolate_requirements)
         cached = self._plans.get(key)
         if cached is not None:
             self._plans.move_to_end(key)
             return cached
-        plan = self._build(prepared, assignment, labels)
+        plan = self._build(prepared, assignment, labels, isolate_requirements)
         self._plans[key] = plan
         if len(self._plans) > self.max_plans:
             self._plans.popitem(last=False)
         return plan
 
     def _build(
-        self, prepared: PreparedOperation, assignment: tuple[bool, ...], labels: frozenset[str]
+        self,
+        prepared: PreparedOperation,
+        assignment: tuple[bool, ...],
+        labels: frozenset[str],
+        isolate_requirements: bool,
     ) -> QueryPlan:
         selection = prepared.normalized(assignment)
-        groups = optimize(
-            build_groups(self.supergraph, labels, prepared.kind, prepared.root_type, selection),
-            PassContext(self.supergraph, labels),
+        groups = build_groups(
+            self.supergraph,
+            labels,
+            prepared.kind,
+            prepared.root_type,
+            selection,
+            isolate_requirements,
         )
+        groups = optimize(groups, PassContext(self.supergraph, labels))
         node = _tree(groups, _Emitter(prepared), serial_roots=prepared.kind == "mutation")
         return QueryPlan(node)
 

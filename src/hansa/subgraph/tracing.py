@@ -116,7 +116,7 @@ def _build_trace_class() -> type[Message]:
     return message_factory.GetMessageClass(pool.FindMessageTypeByName("hansa.ftv1.Trace"))
 
 
-Trace: type[Message] = _build_trace_class()
+Trace: Any = _build_trace_class()  # built at run time: no static field names to check
 
 
 def _masked_json(error: GraphQLError) -> str:

@@ -198,6 +198,7 @@ def _fold(
         position = placed.selection
     for fragment in child.selection.fragments.values():
         _merge_into(position, fragment)  # the one type the field returns (see ``_descent``)
+    parent.inline_requirements |= child.inline_requirements
     for g in groups:
         if child.id in g.depends_on:
             g.depends_on.discard(child.id)
