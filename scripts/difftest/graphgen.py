@@ -533,6 +533,9 @@ class _Gen:
                         subset = [x for x in subset if self.owner[x] is sg] or []
                 if not subset:
                     continue
+            subset = [m for m in subset if not self.forbidden(sg, m)]
+            if not subset:
+                continue
             st = sg.type("Result", "union")
             st.members = list(subset)
             for m in subset:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 from graphql import GraphQLSchema
 from scripts.difftest.core import Checker, Options, Pools, compare, ordered, payload_of, post
@@ -114,6 +114,7 @@ class GraphTarget:
     subgraph_sdls: dict[str, str]
     monolith: Monolith
     stats: Stats
+    out: IO[str] | None = None  # where answers the one server disagrees with are recorded
 
     def both(self, query: str, variables: dict[str, Any]) -> tuple[dict, dict, list[str]]:
         a = post(self.apollo, payload_of(query, variables), timeout=APOLLO_TIMEOUT)
@@ -125,7 +126,20 @@ class GraphTarget:
         if not kinds and a["status"] == 200:
             # the one-server answer is a verdict only if it agrees where both gateways agree
             one = self.monolith.answer(query, variables).get("data")
-            self.stats.one_server[ordered(one) == ordered(a["body"].get("data"))] += 1
+            same = ordered(one) == ordered(a["body"].get("data"))
+            self.stats.one_server[same] += 1
+            if not same and self.out is not None:
+                record = {
+                    "scenario": self.name,
+                    "kinds": ["one-server-differs"],
+                    "query": query,
+                    "variables": variables,
+                    "one_server": one,
+                    "gateways": a["body"],
+                    "subgraphs": self.subgraph_sdls,
+                    "supergraph": self.sdl,
+                }
+                self.out.write(json.dumps(record) + "\n")
         return a, h, kinds
 
     def apollo_plan(self, query: str) -> str:
@@ -260,6 +274,7 @@ class RandomGraphs:
             subgraph_sdls=sdls,
             monolith=monolith,
             stats=stats,
+            out=self.checker.out,
         )
         self.checker.extra = lambda _t: {
             "graph_seed": self.graph_seed,

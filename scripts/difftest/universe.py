@@ -309,6 +309,45 @@ def _only_outside(body: dict[str, Any], other: dict[str, Any]) -> bool:
     return bool(extra) and all(_outside(body.get("data"), e.get("path") or []) for e in extra)
 
 
+def _at_values(body: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Are ``body``'s errors beyond ``other``'s at fields that have a non-null value in its data
+    (some) or outside it (the rest), while ``other``'s beyond ``body``'s are all at nulls? A field error nulls its field
+    (spec 7.1.2, *Errors*; 6.4.4, *Handling Field Errors*), so such a path names the wrong field:
+    an entity call's index taken for the list's, say."""
+
+    def extra(of: dict[str, Any], than: dict[str, Any]) -> list[list[Any]]:
+        theirs = {json.dumps(e.get("path")) for e in than.get("errors") or []}
+        return [
+            e.get("path") or []
+            for e in of.get("errors") or []
+            if json.dumps(e.get("path")) not in theirs
+        ]
+
+    mine, others = extra(body, other), extra(other, body)
+    data = body.get("data")
+    return (
+        bool(mine)
+        and all(_outside(data, p) or _value_at(data, p) not in (None, _NOWHERE) for p in mine)
+        and any(_value_at(data, p) is not None for p in mine if not _outside(data, p))
+        and all(_value_at(other.get("data"), p) is None for p in others)
+    )
+
+
+_NOWHERE = object()
+
+
+def _value_at(data: Any, path: list[Any]) -> Any:
+    node = data
+    for step in path:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(step, str) and isinstance(node, dict) and step in node:
+            node = node[step]
+        else:
+            return _NOWHERE
+    return node
+
+
 def _outside(data: Any, path: list[Any]) -> bool:
     node = data
     for step in path:
@@ -351,6 +390,10 @@ def verdict(record: dict[str, Any], monolith: Monolith | None = None) -> str | N
         return "apollo refused the operation"
     if record.get("kinds") == ["errors"] and _only_outside(a["body"], h["body"]):
         return "apollo reported errors at paths outside the response"
+    if record.get("kinds") == ["errors"] and _at_values(a["body"], h["body"]):
+        return "apollo reported errors at fields that have a value"
+    if record.get("kinds") == ["errors"] and _at_values(h["body"], a["body"]):
+        return "hansa reported errors at fields that have a value"
     if record.get("kinds") == ["errors-under-null"]:
         return "same data: the errors differ only below a null both answers share"
     if monolith is not None and "query" in record:

@@ -311,3 +311,54 @@ def test_a_mutation_is_never_run_twice_to_save_a_requirement() -> None:
     assert calls == ["touch"]
     assert body["data"] == {"touch": None}
     assert [e["path"] for e in body["errors"]] == [["touch", 0, "note"]]
+
+
+def test_a_failing_requirement_fetched_beside_client_fields_loses_only_its_field() -> None:
+    # ``open`` (non-null) rides in the entity fetch that also brings the client's ``stock``;
+    # its failure for store 1 nulls that entity, so the gateway runs the plan fetching ``open``
+    # apart: every ``stock`` arrives, only store 1's ``summary`` is lost.
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",'
+        ' import: ["@key", "@requires", "@external"])\n'
+    )
+
+    def is_open(store: dict[str, Any], _info: Any) -> bool:
+        if store["id"] == "1":
+            raise ValueError("opening hours unavailable")
+        return True
+
+    stores = Subgraph(
+        "stores",
+        link
+        + "type Query { stores: [Store!] }\n"
+        + 'type Store @key(fields: "id") { id: ID! open: Boolean! @external'
+        + ' summary: String @requires(fields: "open") }',
+        {
+            "Query": {"stores": lambda _r, _i: [{"id": "1"}, {"id": "2"}]},
+            "Store": {
+                "__resolve_reference": lambda rep, _info: dict(rep),
+                "summary": lambda store, _info: f"open: {store['open']}",
+            },
+        },
+    )
+    stock = Subgraph(
+        "stock",
+        link + 'type Store @key(fields: "id") { id: ID! open: Boolean! stock: Int! }',
+        {
+            "Store": {
+                "__resolve_reference": lambda rep, _info: dict(rep),
+                "open": is_open,
+                "stock": lambda store, _info: int(store["id"]) * 10,
+            }
+        },
+    )
+    with federation(stores, stock) as url:
+        body = post_graphql(url, "{ stores { id stock summary } }").json()
+    assert body == {
+        "data": {
+            "stores": [
+                {"id": "1", "stock": 10, "summary": None},
+                {"id": "2", "stock": 20, "summary": "open: True"},
+            ]
+        }
+    }

@@ -90,3 +90,48 @@ def test_a_requirement_the_client_selects_itself_stays_inline() -> None:
         ("reviews", False),
         ("summaries", False),
     ]
+
+
+STORES = LINK + """
+type Query { stores: [Store!] }
+type Store @key(fields: "id") {
+  id: ID!
+  open: Boolean! @external
+  summary: String @requires(fields: "open")
+}
+"""
+STOCK = LINK + """
+type Store @key(fields: "id") { id: ID! open: Boolean! stock: Int! }
+"""
+
+
+def _stores_plan(query: str, *, isolate: bool) -> QueryPlan:
+    result = compose(
+        [
+            SubgraphInput("stores", "http://stores", STORES),
+            SubgraphInput("stock", "http://stock", STOCK),
+        ]
+    )
+    assert not result.errors
+    supergraph = read_supergraph(result.supergraph_sdl)
+    prepared = OperationCache(supergraph.api_schema).get(query, None)
+    return QueryPlanner(supergraph).plan(prepared, (), isolate_requirements=isolate)
+
+
+def test_a_requirement_sharing_an_entity_fetch_with_client_fields_is_marked() -> None:
+    # ``open`` rides with the client's ``stock``: if it fails, the entity comes back null and
+    # ``stock`` (non-null) nulls the store, then the list.
+    fetches = _stores_plan("{ stores { stock summary } }", isolate=False).fetches()
+    assert [f.subgraph for f in fetches] == ["stores", "stock", "stores"]
+    assert fetches[1].inline_requirements
+    assert "open" in fetches[1].operation and "stock" in fetches[1].operation
+
+
+def test_the_isolating_plan_gives_the_requirement_an_entity_fetch_of_its_own() -> None:
+    fetches = _stores_plan("{ stores { stock summary } }", isolate=True).fetches()
+    stock = [f for f in fetches if f.subgraph == "stock"]
+    assert len(stock) == 2
+    assert {("open" in f.operation, "stock" in f.operation) for f in stock} == {
+        (True, False),
+        (False, True),
+    }

@@ -104,6 +104,8 @@ class GroupBuilder:
         # entity groups by (parent group, subgraph, path), oldest first: a later one exists only
         # where a requirement waits for an earlier one's results
         self._children: dict[tuple[int, str, tuple[str, ...]], list[FetchGroup]] = {}
+        # the same for groups fetching isolated requirements (``isolate_requirements``)
+        self._isolated: dict[tuple[int, str, tuple[str, ...]], list[FetchGroup]] = {}
         self._trackers: list[set[int]] = []
         self._active: Counter[tuple[int, str, tuple[str, ...], str]] = Counter()
         self._fieldsets: dict[tuple[str, int], Selection] = {}
@@ -489,7 +491,16 @@ class GroupBuilder:
             join = self.sg.field_join(entity_type, f.name, target)
             requires = join.requires if join is not None else None
             child = self.entity_child(
-                group, sub, type_name, target, path, siblings, provided, requires, entity_type
+                group,
+                sub,
+                type_name,
+                target,
+                path,
+                siblings,
+                provided,
+                requires,
+                entity_type,
+                fresh=isolated,
             )
             if child is None:
                 continue
@@ -514,10 +525,13 @@ class GroupBuilder:
         provided: dict[str, Field] | None,
         requires: SelectionSetNode | None,
         entity_type: str | None = None,
+        *,
+        fresh: bool = False,
     ) -> FetchGroup | None:
         """The group fetching ``type_name`` entities at ``path`` from ``target``, with their
         representations (key + requirements) planned from ``group``. ``entity_type`` is the
-        type ``target`` knows them as (an interface, for ``@interfaceObject`` subgraphs)."""
+        type ``target`` knows them as (an interface, for ``@interfaceObject`` subgraphs).
+        ``fresh``: a group that fetches isolated requirements only, never client fields."""
         entity_type = entity_type or type_name
         keys = [k for k in self.sg.keys(entity_type, target) if k.resolvable]
         if not keys:
@@ -552,13 +566,17 @@ class GroupBuilder:
                             left.append(rest)
                 else:
                     left = self.plan_fields(group, sub, type_name, keyed.fields, path, provided)
-                    group.inline_requirements |= bool(fragile)
         finally:
             self._active[guard] -= 1
         if left:
             return None
+        if fragile and not self.isolate_requirements:
+            # Somewhere among these fetches a non-null field rides for a requirement only.
+            for g in (group.id, *touched):
+                self.groups[g].inline_requirements = True
         sub.add_typename()
-        siblings_at = self._children.setdefault((group.id, target, path), [])
+        children = self._isolated if fresh else self._children
+        siblings_at = children.setdefault((group.id, target, path), [])
         # The oldest such group whose results no requirement of this field is computed from;
         # none (the same subgraph entered twice at one path): this field needs a later fetch.
         child = next((c for c in siblings_at if not self._waits_for(touched, c.id)), None)
@@ -593,8 +611,9 @@ class GroupBuilder:
         client: list[Field],
         provided: dict[str, Field] | None,
     ) -> list[Field]:
-        """The required fields ``group`` would select only for the requirement that are
-        non-null in its subgraph (not keys, not also asked by the client there)."""
+        """The required fields planned from ``group`` only for the requirement that are non-null
+        where they are fetched (not keys, not also asked by the client there): if one fails, its
+        subgraph nulls what the same fetch holds above it."""
         if requires is None:
             return []
         required = {
@@ -606,10 +625,10 @@ class GroupBuilder:
         for f in fields:
             if f.name not in required or f.name in keys or f.name in asked:
                 continue
-            if not self.is_local(group.subgraph, type_name, f, provided):
-                continue
-            join = self.sg.field_join(type_name, f.name, group.subgraph)
-            declared = (join.type if join is not None else None) or str(f.type_ref)
+            declared = str(f.type_ref)  # non-null in the supergraph: non-null everywhere
+            if self.is_local(group.subgraph, type_name, f, provided):
+                join = self.sg.field_join(type_name, f.name, group.subgraph)
+                declared = (join.type if join is not None else None) or declared
             if declared.endswith("!"):
                 fragile.append(f)
         return fragile
