@@ -339,9 +339,9 @@ _NOWHERE = object()
 def _value_at(data: Any, path: list[Any]) -> Any:
     node = data
     for step in path:
-        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
-            node = node[step]
-        elif isinstance(step, str) and isinstance(node, dict) and step in node:
+        if (isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node)) or (
+            isinstance(step, str) and isinstance(node, dict) and step in node
+        ):
             node = node[step]
         else:
             return _NOWHERE

@@ -92,7 +92,9 @@ def test_a_requirement_the_client_selects_itself_stays_inline() -> None:
     ]
 
 
-STORES = LINK + """
+STORES = (
+    LINK
+    + """
 type Query { stores: [Store!] }
 type Store @key(fields: "id") {
   id: ID!
@@ -100,9 +102,13 @@ type Store @key(fields: "id") {
   summary: String @requires(fields: "open")
 }
 """
-STOCK = LINK + """
+)
+STOCK = (
+    LINK
+    + """
 type Store @key(fields: "id") { id: ID! open: Boolean! stock: Int! }
 """
+)
 
 
 def _stores_plan(query: str, *, isolate: bool) -> QueryPlan:
