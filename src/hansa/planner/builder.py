@@ -452,6 +452,9 @@ class GroupBuilder:
             for s in self.sg.resolvers_of(interface, f.name, self.labels):
                 if s not in exclude and self.sg.is_interface_object(interface, s):
                     found.append((s, interface))
+        if not f.arguments:
+            # A subgraph entered only by keys that contain the field would need it to be asked.
+            found = [c for c in found if not self._in_every_key(f.name, *c)]
 
         preferred = self._preferred.get((group.id, path), Counter())
 
@@ -471,6 +474,13 @@ class GroupBuilder:
             )
 
         return sorted(found, key=rank)
+
+    def _in_every_key(self, field_name: str, subgraph: str, entity_type: str) -> bool:
+        keys = [k for k in self.sg.keys(entity_type, subgraph) if k.resolvable]
+        return bool(keys) and all(
+            any(f.name == field_name for f in self.fieldset(entity_type, k.selection).fields)
+            for k in keys
+        )
 
     def plan_remote(
         self,
