@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 REFERENCE := scripts/reference
 REFERENCE_INSTALLED := $(REFERENCE)/node_modules/.installed
 
-.PHONY: demo test install reference lint typecheck unit clean
+.PHONY: demo test install reference lint typecheck unit clean bench bench-peers
 
 demo: install
 	$(BIN)/hansa demo
@@ -42,4 +42,18 @@ unit:
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) $(REFERENCE)/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(REFERENCE)/node_modules benchmarks/peers/node_modules .mypy_cache .ruff_cache .pytest_cache
+
+# The benchmark (docs/performance.md): Hansa and its peers, each pinned to one core, in one run.
+# BENCH_ARGS passes options to benchmarks/bench.py (e.g. BENCH_ARGS="--dedup both --rounds 3").
+BENCH_PEERS_INSTALLED := benchmarks/peers/node_modules/.installed
+
+bench: install reference bench-peers
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
+bench-peers: $(BENCH_PEERS_INSTALLED)
+
+$(BENCH_PEERS_INSTALLED): benchmarks/peers/package-lock.json
+	npm ci --prefix benchmarks/peers --no-audit --no-fund --loglevel=error
+	touch $@
