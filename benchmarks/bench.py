@@ -68,7 +68,7 @@ class Peer:
 
 def _hansa(supergraph: Path, port: int, dedup: bool) -> list[str]:
     command = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
-    return command + ["--port", str(port)]
+    return [*command, "--port", str(port)]
 
 
 def _hive(rust: bool) -> Callable[[Path, int, bool], list[str]]:
@@ -86,7 +86,7 @@ def _hive(rust: bool) -> Callable[[Path, int, bool], list[str]]:
 
 def _apollo(supergraph: Path, port: int, dedup: bool) -> list[str]:
     args = ["node", str(REFERENCE / "gateway.mjs"), "--supergraph", str(supergraph)]
-    return args + ["--host", "127.0.0.1", "--port", str(port)]
+    return [*args, "--host", "127.0.0.1", "--port", str(port)]
 
 
 ALL_PEERS = [
@@ -419,21 +419,21 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
         "",
         "| gateway | dedup | heavy req/s | CPU ms / heavy | heavy p50 / p95 / p99 ms"
         " | light req/s | CPU ms / light | light p99 ms | peak RSS MB | failed | other CPU % |"
-        " Hansa heavy / light × |",
+        " Hansa heavy / light ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, by_workload in groups.items():
         heavy, light = by_workload.get("heavy", []), by_workload.get("light", [])
 
         def fig(ms: list[Measurement], attr: str, fmt: str = "{:.1f}") -> str:
-            return fmt.format(median([getattr(m, attr) for m in ms])) if ms else "–"
+            return fmt.format(median([getattr(m, attr) for m in ms])) if ms else "-"
 
-        ratio = "–"
+        ratio = "-"
         if hansa is not None and key != hansa:
             parts = []
             for workload in ("heavy", "light"):
                 theirs = rate(key, workload)
-                parts.append(f"{rate(hansa, workload) / theirs:.2f}" if theirs else "–")
+                parts.append(f"{rate(hansa, workload) / theirs:.2f}" if theirs else "-")
             ratio = " / ".join(parts)
         wrong = [m for m in heavy + light if not (m.correct_before and m.correct_after)]
         lines.append(

@@ -9,7 +9,6 @@ import asyncio
 import re
 
 from benchmarks.subgraphs import BENCH, memoized, subgraphs
-
 from hansa.http.serve import Binding, serve_all
 
 
