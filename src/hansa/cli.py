@@ -159,7 +159,7 @@ def gateway(
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.gateway import GatewayConfig, create_app
     from hansa.gateway.reload import watch_sources, watch_supergraph
-    from hansa.http.serve import Binding, serve_all
+    from hansa.http.serve import Binding, run_servers
     from hansa.supergraph import SupergraphError, read_supergraph
 
     if (supergraph_path is None) == (subgraphs_path is None):
@@ -194,7 +194,7 @@ def gateway(
     names = ", ".join(supergraph.subgraphs)
     click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql")
     try:
-        asyncio.run(serve_all([Binding(app, host, port)]))
+        run_servers([Binding(app, host, port)])
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
@@ -237,7 +237,7 @@ def subgraph() -> None:
 @click.option("--port", default=4001, show_default=True, type=int)
 def subgraph_serve(target: str, host: str, port: int) -> None:
     """Serve the Subgraph at TARGET (``package.module:attribute``) over HTTP."""
-    from hansa.http.serve import Binding, serve_all
+    from hansa.http.serve import Binding, run_servers
     from hansa.subgraph import Subgraph
 
     module_name, _, attribute = target.partition(":")
@@ -251,7 +251,7 @@ def subgraph_serve(target: str, host: str, port: int) -> None:
     if not isinstance(found, Subgraph):
         raise click.ClickException(f"{target} is not a hansa.subgraph.Subgraph")
     click.echo(f"Serving subgraph {found.name!r} at http://{host}:{port}/graphql")
-    asyncio.run(serve_all([Binding(found.asgi_app(), host, port)]))
+    run_servers([Binding(found.asgi_app(), host, port)])
 
 
 if __name__ == "__main__":

@@ -98,11 +98,14 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     fetch = flatten.node
     assert fetch.requires is not None
     representations: list[Any] = []
-    owners: list[list[tuple[dict[str, Any], PathLink]]] = []
+    # Per representation, the positions in ``found`` of the objects that produced it.
+    owners: list[list[int]] = []
     seen: dict[bytes, int] = {}
-    for obj, path in collect(state.data, flatten.path):
+    found = collect_objects(state.data, flatten.path)
+    shapes = fetch.requires.fragments
+    for position, obj in enumerate(found):
         typename = obj.get("__typename")
-        shape = fetch.requires.fragments.get(typename) if isinstance(typename, str) else None
+        shape = shapes.get(typename) if isinstance(typename, str) else None
         if shape is None:
             continue
         representation = project(obj, shape)
@@ -110,13 +113,13 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
             continue
         if typename in fetch.typename_rewrites:
             representation["__typename"] = fetch.typename_rewrites[typename]
-        digest = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+        digest = orjson.dumps(representation)  # shape order: equal values, equal bytes
         index = seen.get(digest)
         if index is None:
             index = seen[digest] = len(representations)
             representations.append(representation)
             owners.append([])
-        owners[index].append((obj, path))
+        owners[index].append(position)
     if not representations:
         return
     payload = _payload(fetch, state)
@@ -128,6 +131,8 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _errors(response, fetch.subgraph)
     state.requirement_errors |= fetch.inline_requirements and bool(errors)
+    # Paths only when an error needs one, read before merging (same walk, same order).
+    paths = [path_list(p) for _, p in collect(state.data, flatten.path)] if errors else []
     if isinstance(entities, list) and len(entities) == len(representations):
         for entity in entities:
             _undo_aliases(entity, fetch)
@@ -136,13 +141,13 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
                 if fetch.typename_rewrites:
                     # The subgraph answered as the interface; the tree keeps the concrete type.
                     entity = {k: v for k, v in entity.items() if k != "__typename"}
-                for obj, _ in owners[index]:
-                    merge(obj, entity)
+                for position in owners[index]:
+                    merge(found[position], entity)
     elif data is not None and not errors:
-        found = len(entities) if isinstance(entities, list) else "no"
+        got = len(entities) if isinstance(entities, list) else "no"
         state.errors.add(
             ResponseError(
-                f"Subgraph '{fetch.subgraph}' returned {found}"
+                f"Subgraph '{fetch.subgraph}' returned {got}"
                 f" entities for {len(representations)} representations.",
                 None,
                 {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": fetch.subgraph},
@@ -153,15 +158,52 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
         if index is None:
             state.errors.add(error.without_path())
         else:
-            state.errors.extend(error.at_entity([path_list(path) for _, path in owners[index]]))
+            state.errors.extend(error.at_entity([paths[p] for p in owners[index]]))
 
 
 def _undo_aliases(data: Any, fetch: Fetch) -> None:
     # Innermost first: a nested rewrite's path goes through its parent's alias.
     for rewrite in reversed(fetch.key_rewrites):
-        for obj, _ in collect(data, rewrite.path):
+        for obj in collect_objects(data, rewrite.path):
             if obj.get("__typename") == rewrite.type_name and rewrite.alias in obj:
                 obj[rewrite.key] = obj.pop(rewrite.alias)
+
+
+def collect_objects(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The objects at ``path``, in ``collect``'s order, without their paths: the hot path."""
+    level: list[Any] = [data]
+    for step in path:
+        below: list[Any] = []
+        for value in level:
+            _step(value, step, below)
+        level = below
+    found: list[dict[str, Any]] = []
+    for value in level:
+        _objects(value, found)
+    return found
+
+
+def _step(value: Any, step: str, below: list[Any]) -> None:
+    if step == "@":
+        if isinstance(value, list):
+            below.extend(item for item in value if item is not None)
+    elif isinstance(value, dict):
+        child = value.get(step)
+        if child is not None:
+            below.append(child)
+    elif isinstance(value, list):
+        for item in value:
+            if item is not None:
+                _step(item, step, below)
+
+
+def _objects(value: Any, found: list[dict[str, Any]]) -> None:
+    if isinstance(value, dict):
+        found.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            if item is not None:
+                _objects(item, found)
 
 
 def collect(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], PathLink]]:
