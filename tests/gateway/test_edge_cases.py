@@ -362,3 +362,39 @@ def test_a_failing_requirement_fetched_beside_client_fields_loses_only_its_field
             ]
         }
     }
+
+
+class ListKeys:
+    """A subgraph answering a key with a list where the schema says ``ID!``."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        await read_body(receive, 1_000_000)
+        items = [{"__typename": "Item", "id": ["1"]}, {"__typename": "Item", "id": "2"}]
+        body = {"data": {"items": items}}
+        await send_response(send, 200, json.dumps(body).encode(), "application/json")
+
+
+def test_a_key_that_is_not_a_scalar_is_sent_as_is_and_never_fatal() -> None:
+    # Representations of scalar keys are identified by their values; an unhashable value takes
+    # the general path: the other subgraph gets it as the subgraph gave it, and answers.
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
+    )
+    items = Subgraph(
+        "items", link + 'type Query { items: [Item] }\ntype Item @key(fields: "id") { id: ID! }'
+    )
+    names = Subgraph(
+        "names",
+        link + 'type Item @key(fields: "id") { id: ID! name: String }',
+        {
+            "Item": {
+                "__resolve_reference": lambda rep, _info: dict(rep),
+                "name": lambda item, _info: f"name {item['id']}",
+            }
+        },
+    )
+    with federation(items, names, apps={"items": ListKeys()}) as url:
+        body = post_graphql(url, "{ items { name } }").json()
+    assert body == {"data": {"items": [{"name": "name ['1']"}, {"name": "name 2"}]}}

@@ -76,6 +76,8 @@ class _Completion:
         link: PathLink,
         precompleted: frozenset[str] = frozenset(),
     ) -> Any:
+        if not precompleted:
+            return self._compiled_object(selection, type_name, value, link)
         result: dict[str, Any] = {}
         for f in selection.fields_for(type_name, self.applies):
             key = f.response_key
@@ -90,6 +92,85 @@ class _Completion:
                 return _INVALID
             result[key] = completed
         return result
+
+    def _compiled_object(
+        self, selection: Selection, type_name: str, value: dict[str, Any], link: PathLink
+    ) -> Any:
+        """``_object`` through the steps compiled for this selection and type: the expected
+        case (a value of the right type, or an allowed null) in a few operations; anything
+        else goes to ``_value`` for that field or list item, which words the error."""
+        steps = selection.compiled.get(type_name)
+        if steps is None:
+            steps = selection.compiled[type_name] = _compile(
+                selection.fields_for(type_name, self.applies)
+            )
+        result: dict[str, Any] = {}
+        for key, kind, f, nullable, accepts, inner in steps:
+            if kind == _TYPENAME:
+                result[key] = type_name
+                continue
+            v = value.get(key)
+            if kind == _LEAF:
+                if type(v) in accepts or (v is None and nullable):
+                    result[key] = v
+                    continue
+            elif kind == _INT:
+                if (type(v) is int and _INT_MIN <= v <= _INT_MAX) or (v is None and nullable):
+                    result[key] = v
+                    continue
+            elif kind == _OBJECT:
+                if type(v) is dict:
+                    completed = self._compiled_object(inner, accepts, v, (link, key))
+                    if completed is _INVALID and not nullable:
+                        return _INVALID  # a null propagating: its error is recorded
+                    result[key] = None if completed is _INVALID else completed
+                    continue
+                if v is None and nullable:
+                    result[key] = None
+                    continue
+            elif kind == _LIST and type(v) is list:
+                completed = self._compiled_list(f, v, (link, key), nullable, inner)
+                if completed is _INVALID and not nullable:
+                    return _INVALID
+                result[key] = None if completed is _INVALID else completed
+                continue
+            elif kind == _LIST and v is None and nullable:
+                result[key] = None
+                continue
+            completed = self._value(f.type_ref, f, v, (link, key), type_name)
+            if completed is _INVALID:
+                return _INVALID
+            result[key] = completed
+        return result
+
+    def _compiled_list(
+        self, f: Field, value: list[Any], link: PathLink, nullable: bool, item: Any
+    ) -> Any:
+        """A list field's items: the generic loop of ``_nullable`` with the item step
+        compiled (``item``: items' kind, nullability, accepted types, selection)."""
+        kind, item_nullable, accepts, selection = item
+        list_type = f.type_ref if nullable else f.type_ref.of_type  # type: ignore[union-attr]
+        item_type = list_type.of_type  # type: ignore[union-attr]
+        items = []
+        for index, entry in enumerate(value):
+            if kind == _LEAF:
+                if type(entry) in accepts or (entry is None and item_nullable):
+                    items.append(entry)
+                    continue
+            elif kind == _OBJECT and type(entry) is dict:
+                completed = self._compiled_object(selection, accepts, entry, (link, index))
+                if completed is _INVALID and not item_nullable:
+                    return _INVALID
+                items.append(None if completed is _INVALID else completed)
+                continue
+            elif kind == _OBJECT and entry is None and item_nullable:
+                items.append(None)
+                continue
+            completed = self._value(item_type, f, entry, (link, index))
+            if completed is _INVALID:
+                return _INVALID
+            items.append(completed)
+        return items
 
     def _value(
         self,
@@ -230,6 +311,46 @@ class _Completion:
     def _bad(self, f: Field, message: str, link: PathLink) -> Any:
         self.errors.add(ResponseError(message, path_list(link)))
         return _INVALID
+
+
+_TYPENAME, _LEAF, _INT, _OBJECT, _LIST, _OTHER = range(6)
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+# Scalars whose valid values pass through unchanged, by the Python types of those values
+# (``type(v) in ...``: ``bool`` is not an ``int`` here, as the spec's Int and Float require).
+_PASSING = {
+    "String": frozenset({str}),
+    "ID": frozenset({str}),
+    "Boolean": frozenset({bool}),
+    "Float": frozenset({int, float}),
+}
+
+
+def _step_of(type_ref: Any, selection: Selection | None) -> tuple[int, bool, Any, Any]:
+    """(kind, nullable, accepted types or object type name, selection or list item step)."""
+    nullable = not isinstance(type_ref, GraphQLNonNull)
+    inner = type_ref if nullable else type_ref.of_type
+    if isinstance(inner, GraphQLScalarType) and inner.name in _PASSING:
+        return (_LEAF, nullable, _PASSING[inner.name], None)
+    if isinstance(inner, GraphQLScalarType) and inner.name == "Int":
+        return (_INT, nullable, None, None)
+    if isinstance(inner, GraphQLObjectType) and selection is not None:
+        return (_OBJECT, nullable, inner.name, selection)
+    if isinstance(inner, GraphQLList):
+        item = _step_of(inner.of_type, selection)
+        if item[0] in (_LEAF, _OBJECT):
+            return (_LIST, nullable, None, item)
+    return (_OTHER, nullable, None, None)
+
+
+def _compile(fields: list[Field]) -> list[tuple[str, int, Field, bool, Any, Any]]:
+    steps = []
+    for f in fields:
+        if f.name == "__typename":
+            steps.append((f.response_key, _TYPENAME, f, True, None, None))
+            continue
+        kind, nullable, accepts, inner = _step_of(f.type_ref, f.selection)
+        steps.append((f.response_key, kind, f, nullable, accepts, inner))
+    return steps
 
 
 def _show(value: Any) -> str:

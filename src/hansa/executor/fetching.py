@@ -100,23 +100,40 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     representations: list[Any] = []
     # Per representation, the positions in ``found`` of the objects that produced it.
     owners: list[list[int]] = []
-    seen: dict[bytes, int] = {}
+    seen: dict[Any, int] = {}
     found = collect_objects(state.data, flatten.path)
     shapes = fetch.requires.fragments
+    flat = fetch.flat_requires
     for position, obj in enumerate(found):
         typename = obj.get("__typename")
-        shape = shapes.get(typename) if isinstance(typename, str) else None
+        if not isinstance(typename, str):
+            continue
+        shape = shapes.get(typename)
         if shape is None:
             continue
+        fields = flat.get(typename)
+        if fields is not None:
+            # Scalars only (a key): the values themselves identify the representation.
+            values = tuple([obj.get(key, _MISSING) for key, _ in fields])
+            if _MISSING in values:
+                continue
+            ident: Any = (fetch.typename_rewrites.get(typename, typename), fields, values)
+            try:
+                index = seen.get(ident)
+            except TypeError:  # a list or object where a scalar was expected
+                index, fields = None, None
+            if index is not None:
+                owners[index].append(position)
+                continue
         representation = project(obj, shape)
         if representation is None:
             continue
         if typename in fetch.typename_rewrites:
             representation["__typename"] = fetch.typename_rewrites[typename]
-        digest = orjson.dumps(representation)  # shape order: equal values, equal bytes
-        index = seen.get(digest)
+        key = ident if fields is not None else orjson.dumps(representation)  # shape order
+        index = seen.get(key)
         if index is None:
-            index = seen[digest] = len(representations)
+            index = seen[key] = len(representations)
             representations.append(representation)
             owners.append([])
         owners[index].append(position)
@@ -174,12 +191,28 @@ def collect_objects(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
     level: list[Any] = [data]
     for step in path:
         below: list[Any] = []
-        for value in level:
-            _step(value, step, below)
+        append = below.append
+        if step == "@":
+            for value in level:
+                if type(value) is list:
+                    for item in value:
+                        if item is not None:
+                            append(item)
+        else:
+            for value in level:
+                if type(value) is dict:
+                    child = value.get(step)
+                    if child is not None:
+                        append(child)
+                else:
+                    _step(value, step, below)  # a list where an object was expected
         level = below
     found: list[dict[str, Any]] = []
     for value in level:
-        _objects(value, found)
+        if type(value) is dict:
+            found.append(value)
+        else:
+            _objects(value, found)
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import ArgumentNode, GraphQLOutputType
 
@@ -46,6 +47,8 @@ class Selection:
     fields: list[Field] = field(default_factory=list)
     fragments: list[tuple[str, Selection]] = field(default_factory=list)
     _collected: dict[str, list[Field]] = field(default_factory=dict)
+    # Per concrete type, what completion compiled from ``fields_for`` (``executor.completion``).
+    compiled: dict[str, Any] = field(default_factory=dict)
 
     def fields_for(self, concrete: str, applies: PossibleTest) -> list[Field]:
         """CollectFields for runtime type ``concrete``: merged by response key, in order."""

@@ -6,7 +6,8 @@ built once, and the names of the client variables it forwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from hansa.planner.subgraph_selection import KeyRewrite, SubSelection
 
@@ -28,6 +29,9 @@ class Fetch:
     # Selects non-null fields only for a ``@requires``: errors here may have nulled client data
     # that the plan isolating requirements keeps (see ``GroupBuilder``).
     inline_requirements: bool = False
+    # Per type in ``requires``, its (tree key, field name) pairs when the shape is scalars only
+    # (a key): the executor identifies such representations by their values.
+    flat_requires: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
 from hansa.planner.optimize import optimize
 from hansa.planner.optimize.context import PassContext
 from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
-from hansa.planner.subgraph_selection import alias_shape_clashes
+from hansa.planner.subgraph_selection import SubSelection, alias_shape_clashes
 from hansa.supergraph.model import Supergraph
 
 MAX_CONDITION_BRANCHES = 64
@@ -161,11 +161,22 @@ class _Emitter:
             key_rewrites=key_rewrites,
             representations_variable=self.representations,
             inline_requirements=group.inline_requirements,
+            flat_requires=_flat_shapes(group.requires),
         )
 
     def node(self, group: FetchGroup) -> PlanNode:
         fetch = self.fetch(group)
         return Flatten(group.merge_path, fetch) if group.entity else fetch
+
+
+def _flat_shapes(requires: SubSelection | None) -> dict[str, tuple[tuple[str, str], ...]]:
+    if requires is None:
+        return {}
+    return {
+        type_name: tuple((f.key, f.name) for f in shape.fields.values())
+        for type_name, shape in requires.fragments.items()
+        if not shape.fragments and all(f.selection is None for f in shape.fields.values())
+    }
 
 
 def _safe(name: str) -> str:
