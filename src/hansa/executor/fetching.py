@@ -306,7 +306,11 @@ def _project_value(value: Any, shape: SubSelection) -> Any:
 def merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """Deep-merge ``source`` into ``target`` (objects by key, lists item by item)."""
     for key, value in source.items():
-        target[key] = _merged(target.get(key), value)
+        existing = target.get(key)
+        if existing is None or type(existing) is not type(value):
+            target[key] = value  # the common case: a field the tree did not have yet
+        else:
+            target[key] = _merged(existing, value)
 
 
 def _merged(existing: Any, value: Any) -> Any:
