@@ -17,8 +17,10 @@ Markdown table to ``benchmarks/results/latest.md``; ``docs/performance.md`` quot
 Peers (pinned in ``benchmarks/peers/package.json`` and ``scripts/reference/package.json``):
 Apollo Gateway 2.14.4 on Apollo Server 5, Hive Gateway 2.15.1 with its JavaScript planner, and
 Hive Gateway with Hive Router's Rust query planner (``@graphql-hive/router-runtime``). Hive
-Gateway deduplicates identical in-flight subgraph requests by default; ``--dedup off`` (the
-default here) runs it with that off, ``--dedup on`` with its default, ``--dedup both`` both.
+Gateway deduplicates identical in-flight subgraph requests by default (``--dedup on`` keeps
+that, ``--dedup off``, the default here, turns it off); Hansa's ``--inbound-dedup`` shares one
+execution among identical in-flight client queries (``--dedup on`` turns it on). ``--dedup
+both`` measures each gateway that has one both ways.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class Peer:
 
 def _hansa(supergraph: Path, port: int, dedup: bool) -> list[str]:
     command = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
-    return [*command, "--port", str(port)]
+    return [*command, "--port", str(port), *(["--inbound-dedup"] if dedup else [])]
 
 
 def _hive(rust: bool) -> Callable[[Path, int, bool], list[str]]:
@@ -90,7 +92,7 @@ def _apollo(supergraph: Path, port: int, dedup: bool) -> list[str]:
 
 
 ALL_PEERS = [
-    Peer("Hansa", "hansa", _hansa),
+    Peer("Hansa", "hansa", _hansa, has_dedup=True),
     Peer("Hive Gateway + Rust planner", "hive-rust", _hive(True), node=True, has_dedup=True),
     Peer("Hive Gateway", "hive", _hive(False), node=True, has_dedup=True),
     Peer("Apollo Gateway", "apollo", _apollo, path="/", node=True),

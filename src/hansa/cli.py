@@ -144,6 +144,19 @@ def compose(config_path: Path, output: Path | None) -> None:
     show_default=True,
     help="Honour the hansa-expose-query-plan: true request header.",
 )
+@click.option(
+    "--inbound-dedup/--no-inbound-dedup",
+    default=False,
+    show_default=True,
+    help="Identical concurrent queries share one execution.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Processes serving the port (pre-fork, SO_REUSEPORT); one core each.",
+)
 def gateway(
     supergraph_path: Path | None,
     subgraphs_path: Path | None,
@@ -155,11 +168,13 @@ def gateway(
     max_depth: int,
     introspection: bool,
     expose_query_plan: bool,
+    inbound_dedup: bool,
+    workers: int,
 ) -> None:
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.gateway import GatewayConfig, create_app
     from hansa.gateway.reload import watch_sources, watch_supergraph
-    from hansa.http.serve import Binding, run_servers
+    from hansa.http.serve import run_workers
     from hansa.supergraph import SupergraphError, read_supergraph
 
     if (supergraph_path is None) == (subgraphs_path is None):
@@ -180,6 +195,7 @@ def gateway(
         max_depth=max_depth,
         introspection=introspection,
         expose_query_plan=expose_query_plan,
+        inbound_dedup=inbound_dedup,
     )
     try:
         app = create_app(supergraph, config)
@@ -192,9 +208,12 @@ def gateway(
         else:
             watch_sources(app, sources)
     names = ", ".join(supergraph.subgraphs)
-    click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql")
+    served_by = f" ({workers} workers)" if workers > 1 else ""
+    click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql{served_by}")
     try:
-        run_servers([Binding(app, host, port)])
+        # Each worker gets its copy of the app at the fork; connections, caches and the
+        # watcher start inside each worker's event loop.
+        run_workers(lambda: app, host, port, workers)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 

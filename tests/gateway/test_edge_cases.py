@@ -7,8 +7,10 @@ composition corpus).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -398,3 +400,58 @@ def test_a_key_that_is_not_a_scalar_is_sent_as_is_and_never_fatal() -> None:
     with federation(items, names, apps={"items": ListKeys()}) as url:
         body = post_graphql(url, "{ items { name } }").json()
     assert body == {"data": {"items": [{"name": "name ['1']"}, {"name": "name 2"}]}}
+
+
+def _counting_graph(calls: list[str]) -> Subgraph:
+    async def slow(_root: Any, _info: Any, id: str = "1") -> dict[str, str]:
+        calls.append(id)
+        await asyncio.sleep(0.3)  # long enough for the other requests to arrive meanwhile
+        return {"id": id}
+
+    async def touch(_root: Any, _info: Any) -> dict[str, str]:
+        calls.append("touch")
+        await asyncio.sleep(0.3)
+        return {"id": "t"}
+
+    return Subgraph(
+        "things",
+        FED2 + "type Query { thing(id: ID): Thing }\ntype Mutation { touch: Thing }\n"
+        "type Thing { id: ID }",
+        {"Query": {"thing": slow}, "Mutation": {"touch": touch}},
+    )
+
+
+def _concurrently(url: str, requests: list[tuple[str, dict[str, Any] | None]]) -> list[Any]:
+    with ThreadPoolExecutor(len(requests)) as pool:
+        futures = [pool.submit(post_graphql, url, q, v) for q, v in requests]
+        return [f.result().json() for f in futures]
+
+
+def test_inbound_dedup_shares_one_execution_among_identical_concurrent_queries() -> None:
+    calls: list[str] = []
+    sub = _counting_graph(calls)
+    result = compose([SubgraphInput(sub.name, "http://things.invalid", sub.sdl)])
+    assert result.supergraph_sdl is not None
+    with serving(sub.asgi_app()) as (base,):
+        config = GatewayConfig(subgraph_urls={"things": f"{base}/graphql"}, inbound_dedup=True)
+        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
+            url = f"{gateway}/graphql"
+            query = "query($id: ID) { thing(id: $id) { id } }"
+            same = _concurrently(url, [(query, {"id": "1"})] * 8)
+            assert same == [{"data": {"thing": {"id": "1"}}}] * 8
+            assert calls == ["1"]
+            calls.clear()
+            # other variables are another execution; mutations never share
+            _concurrently(url, [(query, {"id": "1"}), (query, {"id": "2"})])
+            assert sorted(calls) == ["1", "2"]
+            calls.clear()
+            touched = _concurrently(url, [("mutation { touch { id } }", None)] * 3)
+            assert touched == [{"data": {"touch": {"id": "t"}}}] * 3
+            assert calls == ["touch"] * 3
+
+
+def test_without_inbound_dedup_every_query_runs() -> None:
+    calls: list[str] = []
+    with federation(_counting_graph(calls)) as url:
+        _concurrently(url, [("{ thing { id } }", None)] * 4)
+    assert calls == ["1"] * 4

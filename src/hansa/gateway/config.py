@@ -26,3 +26,7 @@ class GatewayConfig:
     # Request headers forwarded to every subgraph (lower-case names); nothing is forwarded
     # implicitly.
     forward_headers: tuple[str, ...] = ()
+    # Identical concurrent queries (same document, operation, variables and forwarded headers)
+    # share one execution and one encoded answer. Off by default: it trades a little latency
+    # isolation for throughput under duplicate load. Mutations never share.
+    inbound_dedup: bool = False

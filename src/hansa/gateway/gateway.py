@@ -6,12 +6,14 @@ cached; per request only variables are coerced, fetches run, results merge and c
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult, execute
 from graphql.execution.values import get_variable_values
 
@@ -40,6 +42,8 @@ PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 class GatewayResponse:
     status: int
     body: dict[str, Any]
+    # ``body`` as JSON, once encoded (shared by requests deduplicated into one execution).
+    encoded: bytes | None = None
 
 
 def _label_active(label: str) -> bool:
@@ -67,6 +71,7 @@ class Gateway:
         )
         self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
         self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)
+        self._in_flight: dict[tuple[Any, ...], asyncio.Future[GatewayResponse]] = {}
         self.transport = SubgraphTransport(
             {
                 name: SubgraphEndpoint(
@@ -122,7 +127,62 @@ class Gateway:
         allowed_kinds: tuple[str, ...] = ("query", "mutation"),
         include_plan: bool = False,
     ) -> GatewayResponse:
-        """Run one operation; request errors come back as a 4xx ``GatewayResponse``."""
+        """Run one operation; request errors come back as a 4xx ``GatewayResponse``.
+
+        With ``inbound_dedup``, a query identical to one in flight (document, operation name,
+        variables, forwarded headers) waits for that execution and gets its response."""
+        run = self._execute(
+            query,
+            variables,
+            operation_name,
+            headers,
+            allowed_kinds=allowed_kinds,
+            include_plan=include_plan,
+        )
+        if not self.config.inbound_dedup:
+            return await run
+        key = self._dedup_key(query, variables, operation_name, headers, include_plan)
+        if key is None:
+            return await run
+        shared = self._in_flight.get(key)
+        if shared is None:
+            shared = self._in_flight[key] = asyncio.ensure_future(run)
+            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        else:
+            run.close()  # never started: this request rides on the one in flight
+        # shielded: a client that goes away does not cancel the others' execution
+        return await asyncio.shield(shared)
+
+    def _dedup_key(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        headers: Mapping[str, str] | None,
+        include_plan: bool,
+    ) -> tuple[Any, ...] | None:
+        """What makes two requests the same execution; None for anything but a valid query."""
+        try:
+            if self.prepare(query, operation_name).kind != "query":
+                return None
+            encoded = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
+        except (OperationError, orjson.JSONEncodeError):
+            return None
+        forwarded = tuple(
+            sorted((n, v) for n, v in (headers or {}).items() if n in self.config.forward_headers)
+        )
+        return (query, operation_name, encoded, forwarded, include_plan)
+
+    async def _execute(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        headers: Mapping[str, str] | None,
+        *,
+        allowed_kinds: tuple[str, ...],
+        include_plan: bool,
+    ) -> GatewayResponse:
         try:
             prepared = self.prepare(query, operation_name)
             if prepared.kind not in allowed_kinds:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import os
 import signal
+import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,7 @@ class Binding:
     app: Any
     host: str = "127.0.0.1"
     port: int = 0
+    sock: socket.socket | None = None  # an already bound socket to serve on instead
 
 
 class _Server(uvicorn.Server):
@@ -60,7 +64,9 @@ async def serve_all(bindings: Sequence[Binding]) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
-    await asyncio.gather(*(s.serve() for s in servers))
+    await asyncio.gather(
+        *(s.serve(sockets=[b.sock] if b.sock else None) for s, b in zip(servers, bindings))
+    )
 
 
 def run_servers(bindings: Sequence[Binding]) -> None:
@@ -73,6 +79,66 @@ def run_servers(bindings: Sequence[Binding]) -> None:
         return
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(serve_all(bindings))
+
+
+def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int) -> None:
+    """Serve ``make_app()`` from ``workers`` processes (pre-fork). Each worker builds its own
+    app, event loop and subgraph connections after the fork and listens on its own
+    ``SO_REUSEPORT`` socket, so the kernel spreads connections over the workers; this process
+    only supervises: SIGTERM or SIGINT stops every worker, and it exits when they all have."""
+    if workers <= 1:
+        run_servers([Binding(make_app(), host, port)])
+        return
+    if not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - not Linux or BSD
+        raise OSError(errno.EOPNOTSUPP, "several workers need SO_REUSEPORT")
+    first = _reuseport_socket(host, port)  # fails here, before any fork, if the port is taken
+    port = first.getsockname()[1]
+    children: list[int] = []
+    for index in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the worker process
+            code = 0
+            try:
+                if index == 0:
+                    sock = first
+                else:
+                    first.close()  # another worker's: this one listens on its own
+                    sock = _reuseport_socket(host, port)
+                run_servers([Binding(make_app(), host, port, sock)])
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    first.close()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except InterruptedError:  # pragma: no cover - a signal arrived while waiting
+                continue
+            except ChildProcessError:
+                break
+
+
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 class BackgroundServers:

@@ -160,7 +160,9 @@ class GatewayApp:
         if status == 405:
             extra.append((b"allow", b"POST"))
         try:
-            body = orjson.dumps(result.body)
+            if result.encoded is None:
+                result.encoded = orjson.dumps(result.body)
+            body = result.encoded
         except orjson.JSONEncodeError:
             status, body = (
                 500,
