@@ -85,7 +85,20 @@ def test_gateway_refuses_a_bad_supergraph(tmp_path: Path, sdl: str, message: str
     assert "Traceback" not in done.stderr
 
 
-def test_gateway_command_serves_a_supergraph() -> None:
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_gateway_command_serves_a_supergraph(workers: int) -> None:
     with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
         port = free_port()
         overrides = [
@@ -102,6 +115,8 @@ def test_gateway_command_serves_a_supergraph() -> None:
                 str(DEMO_SUPERGRAPH),
                 "--port",
                 str(port),
+                "--workers",
+                str(workers),
                 *overrides,
             ],
             stdout=subprocess.PIPE,
@@ -117,9 +132,15 @@ def test_gateway_command_serves_a_supergraph() -> None:
                     time.sleep(0.1)
             else:
                 raise AssertionError("gateway did not start")
+            # every worker answers: several requests, each a new connection
+            for _ in range(2 * workers):
+                assert post_graphql(url, "{ me { name } }").json()["data"]["me"]["name"]
+            children = _children_of(process.pid)
+            assert len(children) == (workers if workers > 1 else 0)
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            assert process.wait(timeout=10) == 0
+        assert not [c for c in children if Path(f"/proc/{c}").exists()]
     assert body == {
         "data": {
             "me": {

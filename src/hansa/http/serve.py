@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import os
 import signal
 import socket
@@ -81,11 +82,24 @@ def run_servers(bindings: Sequence[Binding]) -> None:
         runner.run(serve_all(bindings))
 
 
+def tune_gc() -> None:
+    """Garbage-collector settings for a long-running server. Everything built at start-up (the
+    supergraph, schemas, plans' code) is moved out of the collector's sight (``gc.freeze``), and
+    the youngest generation is collected every 50,000 allocations instead of 700: a request
+    allocates tens of thousands of short-lived objects that reference counting frees anyway,
+    and collecting them 700 at a time cost about a tenth of the gateway's CPU (measured on the
+    benchmark's heavy query). Cycles are still collected, only less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int) -> None:
     """Serve ``make_app()`` from ``workers`` processes (pre-fork). Each worker builds its own
     app, event loop and subgraph connections after the fork and listens on its own
     ``SO_REUSEPORT`` socket, so the kernel spreads connections over the workers; this process
     only supervises: SIGTERM or SIGINT stops every worker, and it exits when they all have."""
+    tune_gc()
     if workers <= 1:
         run_servers([Binding(make_app(), host, port)])
         return

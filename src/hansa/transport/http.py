@@ -16,6 +16,7 @@ gateway built, not the client's.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,18 @@ class SubgraphEndpoint:
     url: str
     timeout: float = 30.0
 
+    @property
+    def client_timeout(self) -> aiohttp.ClientTimeout:
+        return _timeout(self.timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(seconds: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=seconds)
+
+
+_HEADERS = {"content-type": "application/json", "accept": ACCEPT}
+
 
 class SubgraphTransport:
     """Posts GraphQL requests to subgraphs. Create inside a running event loop; ``close`` it."""
@@ -87,15 +100,10 @@ class SubgraphTransport:
             raise SubgraphFetchError(
                 subgraph, "the request could not be encoded as JSON (nested too deeply)", HTTP_ERROR
             ) from None
-        request_headers = {"content-type": "application/json", "accept": ACCEPT}
-        if headers:
-            request_headers.update(headers)
+        request_headers = _HEADERS if not headers else {**_HEADERS, **headers}
         try:
             async with self._client().post(
-                endpoint.url,
-                data=body,
-                headers=request_headers,
-                timeout=aiohttp.ClientTimeout(total=endpoint.timeout),
+                endpoint.url, data=body, headers=request_headers, timeout=endpoint.client_timeout
             ) as response:
                 raw = await response.read()
                 status = response.status
