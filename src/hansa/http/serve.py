@@ -65,9 +65,8 @@ async def serve_all(bindings: Sequence[Binding]) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
-    await asyncio.gather(
-        *(s.serve(sockets=[b.sock] if b.sock else None) for s, b in zip(servers, bindings))
-    )
+    pairs = zip(servers, bindings, strict=True)
+    await asyncio.gather(*(s.serve(sockets=[b.sock] if b.sock else None) for s, b in pairs))
 
 
 def run_servers(bindings: Sequence[Binding]) -> None:
