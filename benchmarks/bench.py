@@ -66,11 +66,23 @@ class Peer:
     path: str = "/graphql"
     node: bool = False
     has_dedup: bool = False
+    cores: str = GATEWAY_CORE
 
 
-def _hansa(supergraph: Path, port: int, dedup: bool) -> list[str]:
-    command = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
-    return [*command, "--port", str(port), *(["--inbound-dedup"] if dedup else [])]
+def _hansa(workers: int = 1) -> Callable[[Path, int, bool], list[str]]:
+    def command(supergraph: Path, port: int, dedup: bool) -> list[str]:
+        args = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
+        args += ["--port", str(port), "--workers", str(workers)]
+        return [*args, *(["--inbound-dedup"] if dedup else [])]
+
+    return command
+
+
+def hansa_workers(workers: int) -> Peer:
+    """Hansa with ``workers`` processes: on every core when more than one (the load generator
+    and subgraphs then share them, so CPU per request is the figure to compare)."""
+    cores = GATEWAY_CORE if workers == 1 else ",".join(str(c) for c in range(os.cpu_count() or 2))
+    return Peer(f"Hansa, {workers} workers", f"hansa-{workers}", _hansa(workers), cores=cores)
 
 
 def _hive(rust: bool) -> Callable[[Path, int, bool], list[str]]:
@@ -92,7 +104,7 @@ def _apollo(supergraph: Path, port: int, dedup: bool) -> list[str]:
 
 
 ALL_PEERS = [
-    Peer("Hansa", "hansa", _hansa, has_dedup=True),
+    Peer("Hansa", "hansa", _hansa(), has_dedup=True),
     Peer("Hive Gateway + Rust planner", "hive-rust", _hive(True), node=True, has_dedup=True),
     Peer("Hive Gateway", "hive", _hive(False), node=True, has_dedup=True),
     Peer("Apollo Gateway", "apollo", _apollo, path="/", node=True),
@@ -234,7 +246,16 @@ def _wait_ready(url: str, body: bytes, seconds: float = 90.0) -> None:
 class Workload:
     name: str
     body: bytes
-    expected: Any
+    expected: Any  # the exact answer, or for a scaling workload the number of products
+
+
+SCALING_QUERY = """query Scale($first: Int) {
+  topProducts(first: $first) {
+    upc name price weight inStock shippingEstimate
+    reviews { id body author { id username name } }
+  }
+}"""
+SCALES = (10, 100, 1000)
 
 
 def _workloads() -> list[Workload]:
@@ -244,6 +265,9 @@ def _workloads() -> list[Workload]:
         body = json.dumps({"query": query}).encode()
         expected = json.loads((WORKLOAD / f"{name}.expected.json").read_text())
         found.append(Workload(name, body, expected))
+    for count in SCALES:
+        body = json.dumps({"query": SCALING_QUERY, "variables": {"first": count}}).encode()
+        found.append(Workload(f"top{count}", body, count))
     return found
 
 
@@ -285,7 +309,11 @@ def _wrk(url: str, body: Path, seconds: int, connections: int) -> dict[str, Any]
 
 def _correct(url: str, workload: Workload) -> bool:
     status, body = _post(url, workload.body)
-    return status == 200 and json.loads(body) == workload.expected
+    answer = json.loads(body)
+    if isinstance(workload.expected, int):
+        products = (answer.get("data") or {}).get("topProducts") or []
+        return status == 200 and "errors" not in answer and len(products) == workload.expected
+    return status == 200 and answer == workload.expected
 
 
 def measure_peer(
@@ -302,7 +330,7 @@ def measure_peer(
     url = f"http://127.0.0.1:{PORT}{peer.path}"
     results = []
     log = scratch / f"{peer.key}-{'dedup' if dedup else 'nodedup'}-{round_}.log"
-    with _process(command, GATEWAY_CORE, log, env) as pid:
+    with _process(command, peer.cores, log, env) as pid:
         _wait_ready(url, workloads[-1].body)
         for workload in workloads:
             body_file = scratch / f"{workload.name}.json"
@@ -426,6 +454,8 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
     ]
     for key, by_workload in groups.items():
         heavy, light = by_workload.get("heavy", []), by_workload.get("light", [])
+        if not heavy and not light:
+            continue
 
         def fig(ms: list[Measurement], attr: str, fmt: str = "{:.1f}") -> str:
             return fmt.format(median([getattr(m, attr) for m in ms])) if ms else "-"
@@ -449,6 +479,31 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
             f" | {sum(m.failed for m in heavy + light)}"
             f" | {max(m.other_cpu_percent for m in heavy + light):.0f} | {ratio} |"
         )
+    scaled = [(key, w) for key, w in groups.items() if any(n.startswith("top") for n in w)]
+    if scaled:
+        sizes = [f"top{count}" for count in SCALES]
+        lines += [
+            "",
+            "Answer size (`topProducts(first: N)` with reviews and authors: N products):",
+            "",
+            "| gateway | dedup | "
+            + " | ".join(f"{n} req/s | {n} CPU ms" for n in sizes)
+            + " | CPU per product, 1000 vs 10 |",
+            "|---|---|" + "---|---|" * len(sizes) + "---|",
+        ]
+        for key, by_workload in scaled:
+            cells, per_product = [], []
+            for count, name in zip(SCALES, sizes, strict=True):
+                ms = by_workload.get(name, [])
+                if not ms:
+                    cells.append("- | -")
+                    continue
+                cpu = median([m.cpu_ms_per_request for m in ms])
+                rps = median([m.requests_per_second for m in ms])
+                cells.append(f"{rps:.0f} | {cpu:.2f}")
+                per_product.append(cpu / count)
+            growth = f"{per_product[-1] / per_product[0]:.2f}" if len(per_product) > 1 else "-"
+            lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + f" | {growth} |")
     sub = max((m.subgraph_cpu_percent for m in results), default=0.0)
     lines += [
         "",
@@ -466,7 +521,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workloads", default="heavy,light")
+    parser.add_argument(
+        "--workloads",
+        default="heavy,light",
+        help="heavy, light, and top10, top100, top1000 (answers of 10, 100, 1000 products)",
+    )
+    parser.add_argument(
+        "--hansa-workers",
+        default="",
+        help="also measure Hansa with these worker counts (e.g. 2,4): the scaling table",
+    )
     args = parser.parse_args()
     if os.cpu_count() is None or (os.cpu_count() or 0) < 2:
         raise SystemExit("the benchmark needs two cores: one for the gateway, one for the load")
@@ -474,15 +538,15 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk (Debian/Ubuntu)")
     wanted = args.gateways.split(",")
     peers = [p for p in ALL_PEERS if p.key in wanted]
+    peers += [hansa_workers(int(n)) for n in args.hansa_workers.split(",") if n]
     workloads = [w for w in _workloads() if w.name in args.workloads.split(",")]
     modes = {"off": [False], "on": [True], "both": [False, True]}[args.dedup]
     scratch = RESULTS / "logs"
     scratch.mkdir(parents=True, exist_ok=True)
     results: list[Measurement] = []
     python = str(ROOT / ".venv/bin/python")
-    with _process(
-        [python, "-m", "benchmarks.serve_subgraphs"], LOAD_CORE, scratch / "subgraphs.log", {}
-    ) as subgraphs_pid:
+    serve = [python, "-m", "benchmarks.serve_subgraphs", "--products", str(max(SCALES))]
+    with _process(serve, LOAD_CORE, scratch / "subgraphs.log", {}) as subgraphs_pid:
         _wait_ready("http://127.0.0.1:5003/graphql", b'{"query":"{__typename}"}')
         for round_ in range(1, args.rounds + 1):
             for peer in peers:

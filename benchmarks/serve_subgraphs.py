@@ -5,10 +5,11 @@ process of its own, pinned to the load generator's core, so the gateway's core i
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
 
-from benchmarks.subgraphs import BENCH, memoized, subgraphs
+from benchmarks.subgraphs import BENCH, load_data, memoized, subgraphs, with_products
 from hansa.http.serve import Binding, serve_all
 
 
@@ -20,8 +21,15 @@ def ports() -> dict[str, int]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--products", type=int, default=0, help="serve this many top products (copies)"
+    )
+    args = parser.parse_args()
+    data = with_products(load_data(), args.products)
     at = ports()
-    bindings = [Binding(memoized(s.asgi_app()), "127.0.0.1", at[s.name]) for s in subgraphs()]
+    served = subgraphs(data)
+    bindings = [Binding(memoized(s.asgi_app()), "127.0.0.1", at[s.name]) for s in served]
     asyncio.run(serve_all(bindings))
 
 

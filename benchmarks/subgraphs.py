@@ -64,6 +64,18 @@ def load_data(expected: Path = BENCH / "heavy.expected.json") -> Data:
     return data
 
 
+def with_products(data: Data, count: int) -> Data:
+    """``data`` with ``topProducts`` ``count`` long: the benchmark's products, then copies of
+    them under new UPCs (same fields and reviews), for answers of a chosen size."""
+    originals = list(data.top_products)
+    for i in range(len(originals), count):
+        source = data.products[originals[i % len(originals)]]
+        upc = f"{i + 1}"
+        data.products[upc] = {**source, "upc": upc}
+        data.top_products.append(upc)
+    return data
+
+
 ACCOUNTS = (
     FED.format('"@key"')
     + """

@@ -455,3 +455,63 @@ def test_without_inbound_dedup_every_query_runs() -> None:
     with federation(_counting_graph(calls)) as url:
         _concurrently(url, [("{ thing { id } }", None)] * 4)
     assert calls == ["1"] * 4
+
+
+def test_entity_fetches_of_one_step_to_one_subgraph_share_a_request() -> None:
+    # ``a`` and ``b`` need ``Item.name`` from ``names`` at two paths in the same parallel step:
+    # one request carries both ``_entities`` (under aliases), and an error in the second is
+    # re-pathed to ``b``, not ``a``.
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
+    )
+    base = Subgraph(
+        "base",
+        link + 'type Query { a: [Item] b: [Item] }\ntype Item @key(fields: "id") { id: ID! }',
+        {
+            "Query": {
+                "a": lambda _r, _i: [{"id": "1"}, {"id": "2"}],
+                "b": lambda _r, _i: [{"id": "3"}, {"id": "4"}],
+            }
+        },
+    )
+
+    def name(item: dict[str, Any], _info: Any) -> str:
+        if item["id"] == "4":
+            raise ValueError("no name for 4")
+        return f"name {item['id']}"
+
+    names = Subgraph(
+        "names",
+        link + 'type Item @key(fields: "id") { id: ID! name: String }',
+        {"Item": {"__resolve_reference": lambda rep, _info: dict(rep), "name": name}},
+    )
+    requests: list[bytes] = []
+    app = names.asgi_app()
+
+    async def counting(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        body = await read_body(receive, 1_000_000)
+        requests.append(body)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await app(scope, replay, send)
+
+    with federation(base, names, apps={"names": counting}) as url:
+        body = post_graphql(url, "{ a { name } b { name } }").json()
+    assert len(requests) == 1
+    assert body["data"] == {
+        "a": [{"name": "name 1"}, {"name": "name 2"}],
+        "b": [{"name": "name 3"}, {"name": None}],
+    }
+    assert [(e["message"], e["path"]) for e in body["errors"]] == [
+        ("no name for 4", ["b", 1, "name"])
+    ]

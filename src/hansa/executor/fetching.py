@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
 
 from hansa.executor.errors import ErrorCollector, ResponseError
 from hansa.executor.paths import PathLink, path_list
-from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from hansa.planner.plan import (
+    Condition,
+    EntityBatch,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+)
 from hansa.planner.subgraph_selection import SubSelection
 from hansa.transport.http import SubgraphFetchError, SubgraphTransport
 
@@ -48,33 +57,40 @@ async def _run(node: PlanNode, state: ExecutionState) -> None:
         for child in node.nodes:
             await _run(child, state)
     elif isinstance(node, Parallel):
-        await asyncio.gather(*(_run(child, state) for child in node.nodes))
+        if not node.batches:
+            await asyncio.gather(*(_run(child, state) for child in node.nodes))
+            return
+        batched = {i for batch in node.batches for i in batch.parts}
+        await asyncio.gather(
+            *(_entity_batch(node, batch, state) for batch in node.batches),
+            *(_run(child, state) for i, child in enumerate(node.nodes) if i not in batched),
+        )
     elif isinstance(node, Condition):
         branch = node.if_true if state.variables.get(node.variable) else node.if_false
         if branch is not None:
             await _run(branch, state)
 
 
-def _payload(fetch: Fetch, state: ExecutionState) -> dict[str, Any]:
-    variables = {n: state.variables[n] for n in fetch.variables if n in state.variables}
-    payload: dict[str, Any] = {"query": fetch.operation}
+def _payload(names: tuple[str, ...], operation: str, state: ExecutionState) -> dict[str, Any]:
+    variables = {n: state.variables[n] for n in names if n in state.variables}
+    payload: dict[str, Any] = {"query": operation}
     if variables:
         payload["variables"] = variables
     return payload
 
 
 async def _send(
-    fetch: Fetch, payload: dict[str, Any], state: ExecutionState
+    subgraph: str, payload: dict[str, Any], state: ExecutionState
 ) -> dict[str, Any] | None:
     try:
-        return await state.transport.fetch(fetch.subgraph, payload, state.headers)
+        return await state.transport.fetch(subgraph, payload, state.headers)
     except SubgraphFetchError as failure:
         state.errors.add(ResponseError.from_fetch_failure(failure))
         return None
 
 
 async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
-    response = await _send(fetch, _payload(fetch, state), state)
+    response = await _send(fetch.subgraph, _payload(fetch.variables, fetch.operation, state), state)
     if response is None:
         return
     data = response.get("data")
@@ -94,11 +110,21 @@ def _errors(response: dict[str, Any], subgraph: str) -> list[ResponseError]:
     return [ResponseError.from_subgraph(raw, subgraph) for raw in errors]
 
 
-async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
+@dataclass
+class _Representations:
+    """What one ``Flatten`` sends: the objects at its path and their deduplicated
+    representations (``owners[i]``: positions in ``found`` of the objects behind
+    representation *i*)."""
+
+    found: list[dict[str, Any]]
+    representations: list[Any]
+    owners: list[list[int]]
+
+
+def _represent(flatten: Flatten, state: ExecutionState) -> _Representations:
     fetch = flatten.node
     assert fetch.requires is not None
     representations: list[Any] = []
-    # Per representation, the positions in ``found`` of the objects that produced it.
     owners: list[list[int]] = []
     seen: dict[Any, int] = {}
     found = collect_objects(state.data, flatten.path)
@@ -137,20 +163,72 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
             representations.append(representation)
             owners.append([])
         owners[index].append(position)
-    if not representations:
+    return _Representations(found, representations, owners)
+
+
+async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
+    fetch = flatten.node
+    sent = _represent(flatten, state)
+    if not sent.representations:
         return
-    payload = _payload(fetch, state)
-    payload.setdefault("variables", {})[fetch.representations_variable] = representations
-    response = await _send(fetch, payload, state)
+    payload = _payload(fetch.variables, fetch.operation, state)
+    payload.setdefault("variables", {})[fetch.representations_variable] = sent.representations
+    response = await _send(fetch.subgraph, payload, state)
     if response is None:
         return
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _errors(response, fetch.subgraph)
+    _merge_entities(flatten, sent, entities, errors, data is not None, state)
+
+
+async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: ExecutionState) -> None:
+    """Several entity fetches to one subgraph in one request (``EntityBatch``)."""
+    parts = [parallel.nodes[i] for i in batch.parts]
+    sent = [_represent(part, state) for part in parts]  # type: ignore[arg-type]
+    if not any(s.representations for s in sent):
+        return
+    payload = _payload(batch.variables, batch.operation, state)
+    variables = payload.setdefault("variables", {})
+    for name, part in zip(batch.representation_variables, sent, strict=True):
+        variables[name] = part.representations
+    response = await _send(batch.subgraph, payload, state)
+    if response is None:
+        return
+    data = response.get("data")
+    errors = _errors(response, batch.subgraph)
+    for n, (alias, part, flatten) in enumerate(zip(batch.aliases, sent, parts, strict=True)):
+        mine = [
+            replace(e, path=["_entities", *e.path[1:]])
+            for e in errors
+            if e.path is not None and e.path[:1] == [alias]
+        ]
+        if n == 0:  # errors of the request as a whole, once
+            mine += [
+                e
+                for e in errors
+                if e.path is None or e.path[:1] not in [[a] for a in batch.aliases]
+            ]
+        entities = data.get(alias) if isinstance(data, dict) else None
+        assert isinstance(flatten, Flatten)
+        _merge_entities(flatten, part, entities, mine, data is not None, state)
+
+
+def _merge_entities(
+    flatten: Flatten,
+    sent: _Representations,
+    entities: Any,
+    errors: list[ResponseError],
+    has_data: bool,
+    state: ExecutionState,
+) -> None:
+    """Merge an ``_entities`` answer into the objects behind each representation; re-path
+    its errors to every place those objects are in the response."""
+    fetch = flatten.node
     state.requirement_errors |= fetch.inline_requirements and bool(errors)
-    # Paths only when an error needs one, read before merging (same walk, same order).
-    paths = [path_list(p) for _, p in collect(state.data, flatten.path)] if errors else []
-    if isinstance(entities, list) and len(entities) == len(representations):
+    # Paths only when an error needs one, read before merging.
+    paths = _paths_of(state.data, flatten.path, sent.found) if errors else {}
+    if isinstance(entities, list) and len(entities) == len(sent.representations):
         for entity in entities:
             _undo_aliases(entity, fetch)
         for index, entity in enumerate(entities):
@@ -158,24 +236,38 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
                 if fetch.typename_rewrites:
                     # The subgraph answered as the interface; the tree keeps the concrete type.
                     entity = {k: v for k, v in entity.items() if k != "__typename"}
-                for position in owners[index]:
-                    merge(found[position], entity)
-    elif data is not None and not errors:
+                for position in sent.owners[index]:
+                    merge(sent.found[position], entity)
+    elif has_data and not errors:
         got = len(entities) if isinstance(entities, list) else "no"
         state.errors.add(
             ResponseError(
                 f"Subgraph '{fetch.subgraph}' returned {got}"
-                f" entities for {len(representations)} representations.",
+                f" entities for {len(sent.representations)} representations.",
                 None,
                 {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": fetch.subgraph},
             )
         )
     for error in errors:
-        index = error.entity_index(len(owners))
-        if index is None:
+        at = error.entity_index(len(sent.owners))
+        if at is None:
             state.errors.add(error.without_path())
-        else:
-            state.errors.extend(error.at_entity([paths[p] for p in owners[index]]))
+            continue
+        objects = {id(sent.found[p]): None for p in sent.owners[at]}
+        owner_paths = [path for key in objects for path in paths.get(key, [])]
+        state.errors.extend(error.at_entity(owner_paths))
+
+
+def _paths_of(
+    data: Any, path: tuple[str, ...], objects: list[dict[str, Any]]
+) -> dict[int, list[list[str | int]]]:
+    """Every response path of each of ``objects`` (by identity) at ``path``."""
+    wanted = {id(obj) for obj in objects}
+    found: dict[int, list[list[str | int]]] = {}
+    for obj, link in collect(data, path):
+        if id(obj) in wanted:
+            found.setdefault(id(obj), []).append(path_list(link))
+    return found
 
 
 def _undo_aliases(data: Any, fetch: Fetch) -> None:

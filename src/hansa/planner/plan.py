@@ -46,8 +46,24 @@ class Sequence:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityBatch:
+    """Entity fetches of one parallel step that go to the same subgraph, sent as one request:
+    each part's ``_entities`` under an alias of its own (``aliases``), with its own
+    representations variable. ``parts`` are indexes into the ``Parallel``'s nodes (each a
+    ``Flatten``), which the plan still prints one by one."""
+
+    subgraph: str
+    parts: tuple[int, ...]
+    operation: str
+    variables: tuple[str, ...]  # client variables any part forwards
+    aliases: tuple[str, ...]
+    representation_variables: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Parallel:
     nodes: tuple[PlanNode, ...]
+    batches: tuple[EntityBatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,16 @@ from hansa.operation.prepare import INTROSPECTION_FIELDS, PreparedOperation
 from hansa.planner.builder import FetchGroup, GroupBuilder, PlanningError
 from hansa.planner.optimize import optimize
 from hansa.planner.optimize.context import PassContext
-from hansa.planner.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from hansa.planner.plan import (
+    Condition,
+    EntityBatch,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+)
 from hansa.planner.subgraph_selection import SubSelection, alias_shape_clashes
 from hansa.supergraph.model import Supergraph
 
@@ -164,6 +173,38 @@ class _Emitter:
             flat_requires=_flat_shapes(group.requires),
         )
 
+    def batches(self, nodes: tuple[PlanNode, ...]) -> tuple[EntityBatch, ...]:
+        """The ``Flatten`` nodes among ``nodes`` that share a subgraph, as one request each."""
+        by_subgraph: dict[str, list[int]] = {}
+        for index, node in enumerate(nodes):
+            if isinstance(node, Flatten):
+                by_subgraph.setdefault(node.node.subgraph, []).append(index)
+        batches = []
+        for subgraph, parts in by_subgraph.items():
+            if len(parts) < 2:
+                continue
+            fetches = [nodes[i].node for i in parts]  # type: ignore[union-attr]
+            used = list(dict.fromkeys(v for f in fetches for v in f.variables))
+            base = self.representations
+            while any(f"{base}{n}" in self.variable_types for n in range(len(parts))):
+                base = "_" + base
+            rep_vars = tuple(f"{base}{n}" for n in range(len(parts)))
+            aliases = tuple(f"_{n}" for n in range(len(parts)))
+            declared = [f"${v}:[_Any!]!" for v in rep_vars]
+            declared += [f"${name}:{self.variable_types[name]}" for name in used]
+            body = "".join(
+                f"{alias}:_entities(representations:${var})" + fetch.selection.compact()
+                for alias, var, fetch in zip(aliases, rep_vars, fetches, strict=True)
+            )
+            name = ""
+            if self.prepared.name:
+                name = f" {self.prepared.name}__{_safe(subgraph)}__{next(self.counter)}"
+            operation = f"query{name}({','.join(declared)}){{{body}}}"
+            batches.append(
+                EntityBatch(subgraph, tuple(parts), operation, tuple(used), aliases, rep_vars)
+            )
+        return tuple(batches)
+
     def node(self, group: FetchGroup) -> PlanNode:
         fetch = self.fetch(group)
         return Flatten(group.merge_path, fetch) if group.entity else fetch
@@ -183,11 +224,15 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
 
 
-def _wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanNode | None:
+def _wrap(
+    kind: type[Sequence] | type[Parallel], nodes: list[PlanNode], emitter: _Emitter
+) -> PlanNode | None:
     if not nodes:
         return None
     if len(nodes) == 1:
         return nodes[0]
+    if kind is Parallel:
+        return Parallel(tuple(nodes), emitter.batches(tuple(nodes)))
     return kind(tuple(nodes))
 
 
@@ -202,11 +247,11 @@ def _tree(groups: list[FetchGroup], emitter: _Emitter, serial_roots: bool) -> Pl
                 children[dep].append(g)
 
         def subtree(g: FetchGroup) -> PlanNode:
-            below = _wrap(Parallel, [subtree(c) for c in children[g.id]])
+            below = _wrap(Parallel, [subtree(c) for c in children[g.id]], emitter)
             return emitter.node(g) if below is None else Sequence((emitter.node(g), below))
 
         parts = [subtree(g) for g in roots]
-        return _wrap(Sequence if serial_roots else Parallel, parts)
+        return _wrap(Sequence if serial_roots else Parallel, parts, emitter)
 
     if serial_roots and len(roots) > 1:
         # Mutations: each root field's subtree completes before the next root starts.
@@ -219,6 +264,7 @@ def _tree(groups: list[FetchGroup], emitter: _Emitter, serial_roots: bool) -> Pl
                 if (node := _levels([g for g in groups if owner[g.id] == r.id], emitter))
                 is not None
             ],
+            emitter,
         )
     return _levels(groups, emitter)
 
@@ -253,7 +299,8 @@ def _levels(groups: list[FetchGroup], emitter: _Emitter) -> PlanNode | None:
         buckets.setdefault(depth(g), []).append(emitter.node(g))
     return _wrap(
         Sequence,
-        [n for lvl in sorted(buckets) if (n := _wrap(Parallel, buckets[lvl])) is not None],
+        [n for lvl in sorted(buckets) if (n := _wrap(Parallel, buckets[lvl], emitter)) is not None],
+        emitter,
     )
 
 
