@@ -11,8 +11,9 @@ a ratio between gateways of the same run.
 Measured per gateway and workload: requests/s, p50/p95/p99 latency (wrk), failed requests,
 CPU of the gateway's process tree (``/proc``), peak RSS of that tree (sampled), the subgraphs'
 CPU, and the CPU everything else on the machine used in the window (a noise meter: a run with
-high background CPU is not comparable). Results go to ``benchmarks/results/latest.json`` and a
-Markdown table to ``benchmarks/results/latest.md``; ``docs/performance.md`` quotes a run.
+high background CPU is not comparable). Results go to ``benchmarks/results/NAME.json`` and a
+Markdown table to ``benchmarks/results/NAME.md`` (``--name``, ``latest`` by default);
+``docs/performance.md`` quotes a run.
 
 Peers (pinned in ``benchmarks/peers/package.json`` and ``scripts/reference/package.json``):
 Apollo Gateway 2.14.4 on Apollo Server 5, Hive Gateway 2.15.1 with its JavaScript planner, and
@@ -441,15 +442,19 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
     def rate(key: tuple[str, str], workload: str) -> float:
         return median([m.requests_per_second for m in groups[key].get(workload, [])] or [0.0])
 
-    hansa = next((k for k in groups if k[0] == "Hansa"), None)
+    def hansa_for(key: tuple[str, str]) -> tuple[str, str] | None:
+        """Hansa in the same dedup mode as ``key`` (off for peers that have none)."""
+        mode = "on" if key[1] == "on" else "off"
+        return next((k for k in groups if k[0] == "Hansa" and k[1] == mode), None)
+
     lines = [
         f"Run of {meta['date']} on {meta['machine']}; each gateway pinned to one core, {meta['connections']}"
         f" connections, {meta['warmup']:.0f} s warm-up, {meta['duration']:.0f} s measured,"
-        f" {meta['rounds']} interleaved rounds (medians; every round in `latest.json`).",
+        f" {meta['rounds']} interleaved rounds (medians; every round in `{meta['name']}.json`).",
         "",
         "| gateway | dedup | heavy req/s | CPU ms / heavy | heavy p50 / p95 / p99 ms"
         " | light req/s | CPU ms / light | light p99 ms | peak RSS MB | failed | other CPU % |"
-        " Hansa heavy / light ratio |",
+        " Hansa heavy / light ratio (same dedup mode) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, by_workload in groups.items():
@@ -461,7 +466,8 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
             return fmt.format(median([getattr(m, attr) for m in ms])) if ms else "-"
 
         ratio = "-"
-        if hansa is not None and key != hansa:
+        hansa = hansa_for(key)
+        if hansa is not None and key[0] != "Hansa":
             parts = []
             for workload in ("heavy", "light"):
                 theirs = rate(key, workload)
@@ -527,11 +533,19 @@ def main() -> None:
         help="heavy, light, and top10, top100, top1000 (answers of 10, 100, 1000 products)",
     )
     parser.add_argument(
+        "--name", default="latest", help="write results/NAME.json and results/NAME.md"
+    )
+    parser.add_argument(
         "--hansa-workers",
         default="",
         help="also measure Hansa with these worker counts (e.g. 2,4): the scaling table",
     )
+    parser.add_argument("--report", type=Path, help="only print the tables of a results file")
     args = parser.parse_args()
+    if args.report is not None:
+        saved = json.loads(args.report.read_text())
+        sys.stdout.write(report([Measurement(**m) for m in saved["results"]], saved["meta"]))
+        return
     if os.cpu_count() is None or (os.cpu_count() or 0) < 2:
         raise SystemExit("the benchmark needs two cores: one for the gateway, one for the load")
     if shutil.which("wrk") is None:
@@ -564,12 +578,13 @@ def main() -> None:
         "warmup": args.warmup,
         "duration": args.duration,
         "rounds": args.rounds,
+        "name": args.name,
     }
     table = report(results, meta)
-    (RESULTS / "latest.json").write_text(
+    (RESULTS / f"{args.name}.json").write_text(
         json.dumps({"meta": meta, "results": [asdict(m) for m in results]}, indent=1) + "\n"
     )
-    (RESULTS / "latest.md").write_text(table)
+    (RESULTS / f"{args.name}.md").write_text(table)
     sys.stdout.write("\n" + table)
 
 
