@@ -7,7 +7,7 @@ import importlib
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -15,6 +15,7 @@ from hansa import __version__
 
 if TYPE_CHECKING:
     from hansa.composition.config import SubgraphSource
+    from hansa.config import HansaConfig
     from hansa.supergraph import Supergraph
 
 
@@ -114,6 +115,12 @@ def compose(config_path: Path, output: Path | None) -> None:
 
 @main.command()
 @click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="hansa.toml (docs/configuration.md); flags given here override it.",
+)
+@click.option(
     "--supergraph",
     "supergraph_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -157,26 +164,22 @@ def compose(config_path: Path, output: Path | None) -> None:
     type=click.IntRange(1, 256),
     help="Processes serving the port (pre-fork, SO_REUSEPORT); one core each.",
 )
-def gateway(
-    supergraph_path: Path | None,
-    subgraphs_path: Path | None,
-    watch: bool,
-    host: str,
-    port: int,
-    subgraph_url: tuple[str, ...],
-    timeout: float,
-    max_depth: int,
-    introspection: bool,
-    expose_query_plan: bool,
-    inbound_dedup: bool,
-    workers: int,
-) -> None:
+@click.pass_context
+def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> None:
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
-    from hansa.gateway import GatewayConfig, create_app
+    from hansa.config import ConfigError, gateway_config, listen_address
+    from hansa.gateway import create_app
     from hansa.gateway.reload import watch_sources, watch_supergraph
     from hansa.http.serve import run_workers
     from hansa.supergraph import SupergraphError, read_supergraph
 
+    try:
+        settings = _settings(ctx, config_path, flags)
+        host, port = listen_address(settings)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    supergraph_path = _path(settings.gateway.supergraph)
+    subgraphs_path = _path(settings.gateway.subgraphs)
     if (supergraph_path is None) == (subgraphs_path is None):
         raise click.UsageError("give exactly one of --supergraph or --subgraphs")
     sources: list[SubgraphSource] = []
@@ -189,24 +192,17 @@ def gateway(
             supergraph = read_supergraph(sdl)
         except SupergraphError as error:
             raise click.ClickException(f"the composed supergraph is unusable: {error}") from None
-    config = GatewayConfig(
-        subgraph_urls=_url_overrides(subgraph_url),
-        subgraph_timeout=timeout,
-        max_depth=max_depth,
-        introspection=introspection,
-        expose_query_plan=expose_query_plan,
-        inbound_dedup=inbound_dedup,
-    )
     try:
-        app = create_app(supergraph, config)
+        app = create_app(supergraph, gateway_config(settings))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    if watch:
+    if settings.gateway.watch:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
         if supergraph_path is not None:
             watch_supergraph(app, supergraph_path)
         else:
             watch_sources(app, sources)
+    workers = settings.gateway.workers
     names = ", ".join(supergraph.subgraphs)
     served_by = f" ({workers} workers)" if workers > 1 else ""
     click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql{served_by}")
@@ -216,6 +212,85 @@ def gateway(
         run_workers(lambda: app, host, port, workers)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def _path(value: str | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any]) -> HansaConfig:
+    """The configuration file (or the defaults) with the flags given on the command line over it;
+    paths in the file are made relative to it."""
+    from click.core import ParameterSource
+
+    from hansa.config import HansaConfig, load_config
+    from hansa.config.schema import SubgraphSection
+
+    settings = HansaConfig() if config_path is None else load_config(config_path)
+    if config_path is not None:
+        base = config_path.parent
+        for name in ("supergraph", "subgraphs"):
+            value = getattr(settings.gateway, name)
+            if value is not None:
+                setattr(settings.gateway, name, str(base / value))
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
+
+    gateway = settings.gateway
+    for flag, attribute in (
+        ("watch", "watch"),
+        ("introspection", "introspection"),
+        ("expose_query_plan", "expose_query_plan"),
+        ("inbound_dedup", "inbound_dedup"),
+        ("workers", "workers"),
+    ):
+        if given(flag) or config_path is None:
+            setattr(gateway, attribute, flags[flag])
+    supergraph, subgraphs = flags["supergraph_path"], flags["subgraphs_path"]
+    if supergraph is not None or subgraphs is not None:  # the command line names the graph
+        gateway.supergraph = None if supergraph is None else str(supergraph)
+        gateway.subgraphs = None if subgraphs is None else str(subgraphs)
+    if given("host") or given("port") or config_path is None:
+        host, _, port = gateway.listen.rpartition(":")
+        host = flags["host"] if given("host") or config_path is None else host
+        port = str(flags["port"]) if given("port") or config_path is None else port
+        gateway.listen = f"{host}:{port}"
+    if given("timeout") or config_path is None:
+        gateway.subgraph_timeout_ms = max(1, round(flags["timeout"] * 1000))
+    if given("max_depth") or config_path is None:
+        settings.limits.max_depth = flags["max_depth"]
+    for name, url in _url_overrides(flags["subgraph_url"]).items():
+        settings.subgraphs.setdefault(name, SubgraphSection()).url = url
+    return settings
+
+
+@main.group()
+def config() -> None:
+    """Work with hansa.toml."""
+
+
+@config.command("check")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def config_check(path: Path) -> None:
+    """Validate a configuration file without starting anything."""
+    from hansa.config import ConfigError, listen_address, load_config
+
+    try:
+        settings = load_config(path)
+        listen_address(settings)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    sections = ", ".join(sorted(settings.subgraphs)) or "none"
+    click.echo(f"{path}: valid (listen {settings.gateway.listen}, subgraph sections: {sections})")
+
+
+@config.command("docs")
+def config_docs() -> None:
+    """Print the reference of every key (docs/configuration.md is this output)."""
+    from hansa.config.docs import markdown
+
+    click.echo(markdown(), nl=False)
 
 
 @main.command()

@@ -1,0 +1,171 @@
+"""``hansa.toml`` through the command line, as a user writes it: checked, refused with the line
+and key, interpolated from the environment, served, and documented from the same schema."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hansa.cli import main
+from hansa.config import ConfigError, gateway_config, parse_config
+from hansa.demo import accounts, products, reviews
+from hansa.http.serve import serving
+from tests.support.http import free_port, post_graphql
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_SUPERGRAPH = REPO / "src/hansa/demo/supergraph.graphql"
+
+VALID = """
+[gateway]
+supergraph = "supergraph.graphql"
+listen = "127.0.0.1:4100"
+forward_headers = ["Authorization"]
+
+[subgraphs.products]
+url = "${PRODUCTS_URL:-http://products.internal/graphql}"
+timeout_ms = 2500
+
+[limits]
+max_depth = 12
+"""
+
+
+def _check(tmp_path: Path, text: str) -> tuple[int, str]:
+    path = tmp_path / "hansa.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["config", "check", str(path)])
+    return result.exit_code, result.output
+
+
+def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
+    code, output = _check(tmp_path, VALID)
+    assert code == 0, output
+    assert "valid" in output and "products" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        (
+            "[gateway]\nlisten = '127.0.0.1:1'\nlistn = 'x'\n",
+            3,
+            "gateway.listn: unknown key; accepted here: supergraph, subgraphs, listen",
+        ),
+        (
+            "[gateway]\nworkers = 'two'\n",
+            2,
+            "gateway.workers: must be an integer, not the string 'two'",
+        ),
+        ("[gateway]\nworkers = 0\n", 2, "gateway.workers: must be at least 1, not 0"),
+        (
+            "[limits]\n\nmax_depth = true\n",
+            3,
+            "limits.max_depth: must be an integer, not a boolean",
+        ),
+        (
+            "[subgraphs.products]\nurl = 3\n",
+            2,
+            "subgraphs.products.url: must be a string, not the number 3",
+        ),
+        (
+            "[subgraphs.products]\nretry = 3\n",
+            2,
+            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms",
+        ),
+        (
+            "[gatway]\nlisten = 'x'\n",
+            1,
+            "gatway: unknown key; accepted here: gateway, subgraphs, limits",
+        ),
+        ("[gateway]\nforward_headers = 'authorization'\n", 2, "must be a list of strings"),
+        ("[gateway\nlisten = 1\n", 1, "not valid TOML"),
+        (
+            "[subgraphs.a]\nurl = '${HANSA_TEST_UNSET_VARIABLE}'\n",
+            2,
+            "environment variable HANSA_TEST_UNSET_VARIABLE is not set",
+        ),
+    ],
+)
+def test_a_wrong_file_is_refused_with_its_line_and_key(
+    tmp_path: Path, text: str, line: int, expected: str
+) -> None:
+    code, output = _check(tmp_path, text)
+    assert code == 1
+    assert f"hansa.toml:{line}: " in output
+    assert expected in output
+    assert "Traceback" not in output
+
+
+def test_values_reach_the_gateway_configuration() -> None:
+    settings = parse_config(VALID, "hansa.toml", env={"PRODUCTS_URL": "http://p:1/graphql"})
+    config = gateway_config(settings)
+    assert config.subgraph_urls == {"products": "http://p:1/graphql"}
+    assert config.subgraph_timeouts == {"products": 2.5}
+    assert config.max_depth == 12
+    assert config.forward_headers == ("authorization",)
+    fallback = gateway_config(parse_config(VALID, "hansa.toml", env={}))
+    assert fallback.subgraph_urls == {"products": "http://products.internal/graphql"}
+    with pytest.raises(
+        ConfigError, match=re.escape("hansa.toml:3: gateway.listen: must be a string")
+    ):
+        parse_config("\n[gateway]\nlisten = 4000\n", "hansa.toml", env={})
+
+
+def test_the_gateway_serves_what_the_file_says_and_flags_override_it(tmp_path: Path) -> None:
+    with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
+        port = free_port()
+        sections = "".join(
+            f'[subgraphs.{name}]\nurl = "{url}/graphql"\n'
+            for name, url in zip(("accounts", "products", "reviews"), urls, strict=True)
+        )
+        (tmp_path / "supergraph.graphql").write_text(DEMO_SUPERGRAPH.read_text())
+        config = tmp_path / "hansa.toml"
+        config.write_text(
+            f'[gateway]\nsupergraph = "supergraph.graphql"\nlisten = "127.0.0.1:1"\n'
+            f"[limits]\nmax_depth = 2\n{sections}"
+        )
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hansa.cli",
+                "gateway",
+                "--config",
+                str(config),
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/graphql"
+            for _ in range(100):
+                try:
+                    shallow = post_graphql(url, "{ me { name } }").json()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise AssertionError("gateway did not start")
+            deep = post_graphql(url, "{ me { reviews { product { name } } } }").json()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert shallow == {"data": {"me": {"name": "Ada Lovelace"}}}
+    assert deep["errors"][0]["extensions"]["code"] == "MAX_DEPTH_LIMIT"
+
+
+def test_the_configuration_reference_is_generated_from_the_schema() -> None:
+    result = CliRunner().invoke(main, ["config", "docs"])
+    assert result.exit_code == 0
+    assert (REPO / "docs/configuration.md").read_text() == result.output, (
+        "docs/configuration.md is stale: hansa config docs > docs/configuration.md"
+    )
