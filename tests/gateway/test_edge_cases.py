@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hansa.composition import SubgraphInput, compose
 from hansa.demo import accounts, products, reviews
@@ -515,3 +518,96 @@ def test_entity_fetches_of_one_step_to_one_subgraph_share_a_request() -> None:
     assert [(e["message"], e["path"]) for e in body["errors"]] == [
         ("no name for 4", ["b", 1, "name"])
     ]
+
+
+class Answering:
+    """A subgraph that answers every request with ``body``."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = json.dumps(body).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        await read_body(receive, 1_000_000)
+        await send_response(send, 200, self.body, "application/json")
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("sdl", "answer", "query", "data", "message"),
+    [
+        (
+            "type Query { n: Int }",
+            {"n": "x"},
+            "{ n }",
+            {"n": None},
+            'Int cannot represent non-integer value: "x"',
+        ),
+        (
+            "type Query { m: Int! other: Int }",
+            {"m": None, "other": 1},
+            "{ m other }",
+            None,
+            "Cannot return null for non-nullable field Query.m.",
+        ),
+        (
+            "scalar JSON\ntype Query { blob: JSON }",
+            {"blob": _nested(300)},
+            "{ blob }",
+            {"blob": None},
+            "JSON value is nested more than 64 deep",
+        ),
+    ],
+)
+def test_a_subgraph_value_the_schema_refuses_is_a_coded_error(
+    sdl: str, answer: dict[str, Any], query: str, data: Any, message: str
+) -> None:
+    # The response stays a normal GraphQL answer (never a 500): the value is null, the error
+    # says why, with Apollo Router's code for a subgraph response that fails validation.
+    sub = Subgraph("odd", FED2 + sdl)
+    with federation(sub, apps={"odd": Answering({"data": answer})}) as url:
+        response = post_graphql(url, query)
+    assert response.status == 200
+    body = response.json()
+    assert body["data"] == data
+    assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (message, "RESPONSE_VALIDATION_FAILED")
+    ]
+
+
+def test_a_subgraph_closing_mid_body_is_a_clean_fetch_error() -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+        writer.write(b'content-length: 1000\r\n\r\n{"data": {"th')
+        await writer.drain()
+        writer.close()
+
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(asyncio.start_server(handle, "127.0.0.1", 0))
+    port = server.sockets[0].getsockname()[1]
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        sub = Subgraph("cut", FED2 + "type Query { thing: String }")
+        result = compose([SubgraphInput("cut", "http://cut.invalid", sub.sdl)])
+        assert result.supergraph_sdl is not None
+        config = GatewayConfig(subgraph_urls={"cut": f"http://127.0.0.1:{port}/graphql"})
+        with serving(create_app(result.supergraph_sdl, config)) as (base,):
+            body = post_graphql(f"{base}/graphql", "{ thing }").json()
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+    assert body["data"] == {"thing": None}
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "SUBREQUEST_HTTP_ERROR"
+    assert error["message"] == (
+        "HTTP fetch failed from 'cut': the connection closed before the whole response arrived"
+    )

@@ -28,6 +28,11 @@ from hansa.operation.normalized import Field, PossibleTest, Selection
 
 # Marks a null that is propagating to the nearest nullable position (its error is recorded).
 _INVALID: Any = object()
+# A subgraph value the schema does not allow (wrong type, null where non-null): Apollo
+# Router's code for a subgraph response that fails validation.
+INVALID_VALUE = "RESPONSE_VALIDATION_FAILED"
+# Deepest JSON a custom scalar may carry (the response encoder's own limit is 255 levels).
+MAX_SCALAR_DEPTH = 64
 
 
 class Completer:
@@ -214,7 +219,7 @@ class _Completion:
             )
         else:
             message = f"Cannot return null for non-nullable field {parent}.{f.name}."
-        self.errors.add(ResponseError(message, path))
+        self.errors.add(ResponseError(message, path, {"code": INVALID_VALUE}))
 
     def _nullable(
         self,
@@ -306,10 +311,12 @@ class _Completion:
             return self._bad(
                 f, f"Boolean cannot represent a non boolean value: {_show(value)}", link
             )
+        if isinstance(value, dict | list) and _too_deep(value, MAX_SCALAR_DEPTH):
+            return self._bad(f, f"{name} value is nested more than {MAX_SCALAR_DEPTH} deep", link)
         return value  # custom scalars pass through as the subgraph serialized them
 
     def _bad(self, f: Field, message: str, link: PathLink) -> Any:
-        self.errors.add(ResponseError(message, path_list(link)))
+        self.errors.add(ResponseError(message, path_list(link), {"code": INVALID_VALUE}))
         return _INVALID
 
 
@@ -351,6 +358,21 @@ def _compile(fields: list[Field]) -> list[tuple[str, int, Field, bool, Any, Any]
         kind, nullable, accepts, inner = _step_of(f.type_ref, f.selection)
         steps.append((f.response_key, kind, f, nullable, accepts, inner))
     return steps
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether a JSON value nests more than ``limit`` levels (stops looking at the limit)."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _show(value: Any) -> str:

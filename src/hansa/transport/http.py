@@ -123,7 +123,13 @@ def _describe(error: BaseException) -> str:
         return f"cannot connect: {error.os_error.strerror or error.os_error}"
     if isinstance(error, aiohttp.ServerDisconnectedError):
         return "the connection closed before a response"
-    return str(error) or type(error).__name__
+    if isinstance(error, aiohttp.ClientPayloadError):
+        return "the connection closed before the whole response arrived"
+    if isinstance(error, aiohttp.ClientResponseError):
+        return f"the response could not be read ({type(error).__name__})"
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return type(error).__name__  # never the library's own text: it may carry internals
 
 
 def _decode(subgraph: str, status: int, raw: bytes) -> dict[str, Any]:
