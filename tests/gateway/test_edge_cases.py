@@ -611,3 +611,32 @@ def test_a_subgraph_closing_mid_body_is_a_clean_fetch_error() -> None:
     assert error["message"] == (
         "HTTP fetch failed from 'cut': the connection closed before the whole response arrived"
     )
+
+
+def test_an_error_storm_is_capped_and_long_paths_dropped() -> None:
+    # 1,000 list items are one entity: 100 errors at its _entities index would fan out to
+    # 100,000 client errors; the response keeps 1,000 and counts the rest. An error path longer
+    # than any response can be is dropped, the error kept.
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
+    )
+    base = Subgraph(
+        "base",
+        link + 'type Query { items: [Item] }\ntype Item @key(fields: "id") { id: ID! }',
+        {"Query": {"items": lambda _r, _i: [{"id": "1"}] * 1000}},
+    )
+    names = Subgraph("names", link + 'type Item @key(fields: "id") { id: ID! name: String }')
+    storm = [{"message": "deep", "path": ["_entities", *[0] * 2000]}]
+    storm += [{"message": f"failure {n}", "path": ["_entities", 0, "name"]} for n in range(100)]
+    answer = Answering({"data": {"_entities": [None]}, "errors": storm})
+    with federation(base, names, apps={"names": answer}) as url:
+        body = post_graphql(url, "{ items { name } }").json()
+    errors = body["errors"]
+    assert len(errors) == 1001
+    assert errors[-1] == {
+        "message": "99001 more errors were omitted.",
+        "extensions": {"code": "ERRORS_TRUNCATED"},
+    }
+    assert errors[0]["message"] == "deep" and "path" not in errors[0]
+    assert errors[1]["path"] == ["items", 0, "name"]
+    assert len(body["data"]["items"]) == 1000

@@ -57,8 +57,12 @@ class ResponseError:
             )
         raw_path = raw.get("path")
         path: Path | None = None
-        if isinstance(raw_path, list) and all(isinstance(p, str | int) for p in raw_path):
-            path = list(raw_path)
+        if (
+            isinstance(raw_path, list)
+            and len(raw_path) <= MAX_PATH_LENGTH
+            and all(isinstance(p, str | int) for p in raw_path)
+        ):
+            path = list(raw_path)  # a longer one names no field of a response we send
         extensions = raw.get("extensions")
         extensions = dict(extensions) if isinstance(extensions, dict) else {}
         extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
@@ -97,19 +101,37 @@ class ResponseError:
         return result
 
 
-class ErrorCollector:
-    """The errors of one response so far, in the order they happened."""
+MAX_ERRORS = 1000  # errors in one response
+MAX_PATH_LENGTH = 512  # steps in a subgraph error's path (selections are at most 100 deep)
 
-    __slots__ = ("_errors",)
+
+class ErrorCollector:
+    """The errors of one response so far, in the order they happened: each distinct (message,
+    path, code) once (errors without a path, one per failed fetch, all), and at most
+    ``MAX_ERRORS``, the rest counted in a last error
+    (``ERRORS_TRUNCATED``), so a subgraph's error storm cannot grow a response without bound."""
+
+    __slots__ = ("_errors", "_omitted", "_seen")
 
     def __init__(self) -> None:
         self._errors: list[ResponseError] = []
+        self._seen: set[tuple[Any, ...]] = set()
+        self._omitted = 0
 
     def add(self, error: ResponseError) -> None:
+        if error.path is not None:  # a pathless error is one per failed fetch: all kept
+            identity = (error.message, tuple(error.path), error.code)
+            if identity in self._seen:
+                return
+            self._seen.add(identity)
+        if len(self._errors) >= MAX_ERRORS:
+            self._omitted += 1
+            return
         self._errors.append(error)
 
     def extend(self, errors: list[ResponseError]) -> None:
-        self._errors.extend(errors)
+        for error in errors:
+            self.add(error)
 
     def retain(self, keep: Callable[[ResponseError], bool]) -> None:
         self._errors = [e for e in self._errors if keep(e)]
@@ -121,4 +143,12 @@ class ErrorCollector:
         return len(self._errors)
 
     def formatted(self) -> list[dict[str, Any]]:
-        return [e.formatted() for e in self._errors]
+        found = [e.formatted() for e in self._errors]
+        if self._omitted:
+            found.append(
+                {
+                    "message": f"{self._omitted} more errors were omitted.",
+                    "extensions": {"code": "ERRORS_TRUNCATED"},
+                }
+            )
+        return found
