@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -640,3 +641,47 @@ def test_an_error_storm_is_capped_and_long_paths_dropped() -> None:
     assert errors[0]["message"] == "deep" and "path" not in errors[0]
     assert errors[1]["path"] == ["items", 0, "name"]
     assert len(body["data"]["items"]) == 1000
+
+
+def test_a_hanging_subgraph_cannot_take_the_connections_of_another_on_the_same_host() -> None:
+    # Both subgraphs are served by one server (one host and port, two paths). 110 requests hang
+    # on ``slow``, more than its pool of 100 connections; ``fast`` still answers at once.
+    fast = Subgraph(
+        "fast", FED2 + "type Query { quick: String }", {"Query": {"quick": lambda *_: "ok"}}
+    )
+
+    async def hang(*_: Any) -> str:
+        await asyncio.sleep(3)
+        return "late"
+
+    slow = Subgraph("slow", FED2 + "type Query { late: String }", {"Query": {"late": hang}})
+    apps = {"/fast": fast.asgi_app(), "/slow": slow.asgi_app()}
+
+    async def both(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        prefix = "/" + scope["path"].split("/")[1]  # /fast/graphql -> /fast, then /graphql
+        inner = {**scope, "path": scope["path"][len(prefix) :]}
+        await apps[prefix](inner, receive, send)
+
+    result = compose(
+        [SubgraphInput(s.name, f"http://{s.name}.invalid", s.sdl) for s in (fast, slow)]
+    )
+    assert result.supergraph_sdl is not None
+    with serving(both) as (base,):
+        urls = {"fast": f"{base}/fast/graphql", "slow": f"{base}/slow/graphql"}
+        config = GatewayConfig(subgraph_urls=urls)
+        with (
+            serving(create_app(result.supergraph_sdl, config)) as (gateway,),
+            ThreadPoolExecutor(111) as pool,
+        ):
+            url = f"{gateway}/graphql"
+            hanging = [pool.submit(post_graphql, url, "{ late }") for _ in range(110)]
+            time.sleep(0.5)  # let them take the slow subgraph's connections
+            started = time.monotonic()
+            quick = post_graphql(url, "{ quick }").json()
+            waited = time.monotonic() - started
+            answers = [f.result().json() for f in hanging]
+            assert all(a == {"data": {"late": "late"}} for a in answers), answers[:2]
+    assert quick == {"data": {"quick": "ok"}}
+    assert waited < 1.0

@@ -71,24 +71,22 @@ class SubgraphTransport:
 
     def __init__(self, endpoints: Mapping[str, SubgraphEndpoint], *, pool_size: int = 100) -> None:
         self.endpoints = dict(endpoints)
-        self._session: aiohttp.ClientSession | None = None
+        self._sessions: dict[str, aiohttp.ClientSession] = {}
         self._pool_size = pool_size
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            # No global cap: each subgraph gets its own pool of ``pool_size`` connections, so a
-            # slow subgraph cannot starve the others.
-            connector = aiohttp.TCPConnector(
-                limit=0, limit_per_host=self._pool_size, ttl_dns_cache=300
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector, json_serialize=lambda v: orjson.dumps(v).decode()
-            )
-        return self._session
+    def _client(self, subgraph: str) -> aiohttp.ClientSession:
+        session = self._sessions.get(subgraph)
+        if session is None or session.closed:
+            # One pool of ``pool_size`` connections per subgraph, not per host: subgraphs
+            # served from one host and port (paths on one server, a shared ingress) cannot
+            # take each other's connections, so a hanging one cannot starve the rest.
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            session = self._sessions[subgraph] = aiohttp.ClientSession(connector=connector)
+        return session
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in self._sessions.values():
+            await session.close()
 
     async def fetch(
         self, subgraph: str, payload: dict[str, Any], headers: Mapping[str, str] | None = None
@@ -102,7 +100,7 @@ class SubgraphTransport:
             ) from None
         request_headers = _HEADERS if not headers else {**_HEADERS, **headers}
         try:
-            async with self._client().post(
+            async with self._client(subgraph).post(
                 endpoint.url, data=body, headers=request_headers, timeout=endpoint.client_timeout
             ) as response:
                 raw = await response.read()
