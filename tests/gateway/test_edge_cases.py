@@ -22,6 +22,7 @@ import pytest
 from hansa.composition import SubgraphInput, compose
 from hansa.demo import accounts, products, reviews
 from hansa.gateway import GatewayConfig, create_app
+from hansa.gateway.gateway import Gateway, GatewayResponse
 from hansa.http.asgi import Receive, Scope, Send, read_body, send_response
 from hansa.http.serve import serving
 from hansa.subgraph import Subgraph
@@ -685,3 +686,38 @@ def test_a_hanging_subgraph_cannot_take_the_connections_of_another_on_the_same_h
             assert all(a == {"data": {"late": "late"}} for a in answers), answers[:2]
     assert quick == {"data": {"quick": "ok"}}
     assert waited < 1.0
+
+
+def test_the_document_cache_is_bounded_in_bytes() -> None:
+    # 12 distinct documents of about 25 KB each (aliases of one field) against a 100 KB budget:
+    # every one is answered, the cache keeps at most 100 KB of them, the most recent among them.
+    sub = Subgraph("things", FED2 + "type Query { n: Int }", {"Query": {"n": lambda *_: 1}})
+    result = compose([SubgraphInput("things", "http://things.invalid", sub.sdl)])
+    assert result.supergraph_sdl is not None
+    with serving(sub.asgi_app()) as (base,):
+        config = GatewayConfig(
+            subgraph_urls={"things": f"{base}/graphql"}, max_cached_document_bytes=100_000
+        )
+        gateway = Gateway(result.supergraph_sdl, config)
+        documents = [
+            "{ " + " ".join(f"d{d}_alias_number_{i}: n" for i in range(1000)) + " }"
+            for d in range(12)
+        ]
+        assert all(len(text) > 20_000 for text in documents)
+
+        async def run() -> list[GatewayResponse]:
+            try:
+                return [await gateway.execute(text) for text in documents]
+            finally:
+                await gateway.close()
+
+        answers = asyncio.run(run())
+    assert [
+        (a.status, a.body.get("data", {}).get(f"d{i}_alias_number_0"))
+        for i, a in enumerate(answers)
+    ] == [(200, 1)] * 12
+    assert gateway.operations.size_bytes <= 100_000
+    assert 0 < len(gateway.operations) < 12
+    kept = gateway.operations.size_bytes
+    gateway.operations.get(documents[-1], None)  # the most recent one is still there
+    assert gateway.operations.size_bytes == kept

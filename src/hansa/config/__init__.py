@@ -36,6 +36,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         max_depth=limits.max_depth,
         max_tokens=limits.max_tokens,
         max_cached_documents=limits.max_cached_documents,
+        max_cached_document_bytes=limits.max_cached_document_bytes,
         max_cached_plans=limits.max_cached_plans,
         introspection=gateway.introspection,
         expose_query_plan=gateway.expose_query_plan,

@@ -79,6 +79,11 @@ class LimitsSection:
         2 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond).", minimum=1
     )
     max_cached_documents: int = key(1000, "Parsed and validated documents kept.", minimum=1)
+    max_cached_document_bytes: int = key(
+        16 * 1024 * 1024,
+        "Bytes of document text the document cache keeps (about half its memory).",
+        minimum=1,
+    )
     max_cached_plans: int = key(1000, "Query plans kept.", minimum=1)
 
 

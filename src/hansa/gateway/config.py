@@ -18,6 +18,7 @@ class GatewayConfig:
     max_tokens: int = 15_000  # lexer tokens per document (Apollo Router's default)
     # Caches (entries).
     max_cached_documents: int = 1000
+    max_cached_document_bytes: int = 16 * 1024 * 1024  # of document text
     max_cached_plans: int = 1000
     introspection: bool = True
     # Honour the ``hansa-expose-query-plan: true`` header (adds the plan to ``extensions``).

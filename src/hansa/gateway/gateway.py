@@ -68,6 +68,7 @@ class Gateway:
             self.supergraph.api_schema,
             max_documents=self.config.max_cached_documents,
             max_tokens=self.config.max_tokens,
+            max_bytes=self.config.max_cached_document_bytes,
         )
         self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
         self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)

@@ -283,28 +283,48 @@ class _Normalizer:
 
 
 class OperationCache:
-    """Parse + validate once per document text; bounded LRU."""
+    """Parse + validate once per document text: an LRU bounded in documents and in the bytes of
+    their text (a prepared document takes about twice its text in memory), so a client sending
+    large distinct documents cannot grow it without bound. A document larger than the whole
+    budget is prepared for its request and not kept."""
 
     def __init__(
-        self, schema: GraphQLSchema, *, max_documents: int = 1000, max_tokens: int = 15_000
+        self,
+        schema: GraphQLSchema,
+        *,
+        max_documents: int = 1000,
+        max_tokens: int = 15_000,
+        max_bytes: int = 16 * 1024 * 1024,
     ) -> None:
         self.schema = schema
         self.max_documents = max_documents
         self.max_tokens = max_tokens
+        self.max_bytes = max_bytes
         # Errors are cached as lists and raised afresh: a cached exception object would keep
         # growing its traceback with every request that re-raises it.
         self._documents: OrderedDict[str, DocumentNode | list[dict[str, Any]]] = OrderedDict()
-        self._operations: dict[tuple[str, str | None], PreparedOperation] = {}
+        self._operations: dict[str, dict[str | None, PreparedOperation]] = {}
+        self._bytes = 0
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes of document text kept (for metrics and tests)."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._documents)
 
     def _document(self, text: str) -> DocumentNode:
         cached = self._documents.get(text)
         if cached is None:
             cached = self._parse_and_validate(text)
-            self._documents[text] = cached
-            if len(self._documents) > self.max_documents:
-                evicted, _ = self._documents.popitem(last=False)
-                for key in [k for k in self._operations if k[0] == evicted]:
-                    del self._operations[key]
+            if len(text) <= self.max_bytes:
+                self._documents[text] = cached
+                self._bytes += len(text)
+                while len(self._documents) > self.max_documents or self._bytes > self.max_bytes:
+                    evicted, _ = self._documents.popitem(last=False)
+                    self._bytes -= len(evicted)
+                    self._operations.pop(evicted, None)
         else:
             self._documents.move_to_end(text)
         if isinstance(cached, list):
@@ -324,11 +344,12 @@ class OperationCache:
     def get(self, text: str, operation_name: str | None) -> PreparedOperation:
         """The prepared operation, or ``OperationError`` with the client-facing errors."""
         document = self._document(text)
-        cache_key = (text, operation_name)
-        prepared = self._operations.get(cache_key)
+        by_name = self._operations.get(text)
+        prepared = by_name.get(operation_name) if by_name is not None else None
         if prepared is None:
             prepared = self._prepare(text, document, operation_name)
-            self._operations[cache_key] = prepared
+            if text in self._documents:  # only what the document cache keeps
+                self._operations.setdefault(text, {})[operation_name] = prepared
         return prepared
 
     def _prepare(
