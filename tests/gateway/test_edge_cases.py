@@ -721,3 +721,24 @@ def test_the_document_cache_is_bounded_in_bytes() -> None:
     kept = gateway.operations.size_bytes
     gateway.operations.get(documents[-1], None)  # the most recent one is still there
     assert gateway.operations.size_bytes == kept
+
+
+def test_a_large_new_document_does_not_stall_other_requests() -> None:
+    # Validating 500 repeats of one aliased field takes about 0.4 s (graphql-core's
+    # overlapping-fields rule is quadratic, up to its budget). It runs in a worker thread, so a
+    # small query sent meanwhile is answered well before it, not after it.
+    sub = Subgraph(
+        "things", FED2 + "type Query { n(x: Int): Int }", {"Query": {"n": lambda *_, x=0: x}}
+    )
+    large = "{ " + " ".join("a: n(x: 1)" for _ in range(500)) + " }"
+    with federation(sub) as url, ThreadPoolExecutor(1) as pool:
+        began = time.monotonic()
+        slow = pool.submit(post_graphql, url, large)
+        time.sleep(0.02)
+        started = time.monotonic()
+        small = post_graphql(url, "{ n(x: 2) }").json()
+        waited = time.monotonic() - started
+        assert slow.result().json() == {"data": {"a": 1}}
+        validation = time.monotonic() - began
+    assert small == {"data": {"n": 2}}
+    assert waited < 0.6 * validation, (waited, validation)

@@ -7,6 +7,7 @@ cached; per request only variables are coerced, fetches run, results merge and c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from hansa.planner.query_planner import QueryPlanner
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
 
+PREPARE_IN_THREAD_BYTES = 4096  # documents larger than this are first prepared off the loop
 PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 
 
@@ -132,6 +134,12 @@ class Gateway:
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
+        if query and len(query) > PREPARE_IN_THREAD_BYTES and query not in self.operations:
+            # Parsing and validating a large new document can take a second (validation is
+            # quadratic in repeated fields): do it in a worker thread so the event loop keeps
+            # serving everyone else meanwhile. The result is cached for the steps below.
+            with contextlib.suppress(OperationError):
+                await asyncio.to_thread(self.prepare, query, operation_name)
         run = self._execute(
             query,
             variables,

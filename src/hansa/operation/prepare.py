@@ -8,7 +8,9 @@ reach planning.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -305,6 +307,9 @@ class OperationCache:
         self._documents: OrderedDict[str, DocumentNode | list[dict[str, Any]]] = OrderedDict()
         self._operations: dict[str, dict[str | None, PreparedOperation]] = {}
         self._bytes = 0
+        # Large documents are prepared in a worker thread (``Gateway.execute``): the cache's
+        # bookkeeping is shared with the event loop's thread.
+        self._lock = threading.Lock()
 
     @property
     def size_bytes(self) -> int:
@@ -314,19 +319,25 @@ class OperationCache:
     def __len__(self) -> int:
         return len(self._documents)
 
+    def __contains__(self, text: str) -> bool:
+        return text in self._documents
+
     def _document(self, text: str) -> DocumentNode:
         cached = self._documents.get(text)
         if cached is None:
-            cached = self._parse_and_validate(text)
+            cached = self._parse_and_validate(text)  # outside the lock: the expensive part
             if len(text) <= self.max_bytes:
-                self._documents[text] = cached
-                self._bytes += len(text)
-                while len(self._documents) > self.max_documents or self._bytes > self.max_bytes:
-                    evicted, _ = self._documents.popitem(last=False)
-                    self._bytes -= len(evicted)
-                    self._operations.pop(evicted, None)
+                with self._lock:
+                    if text not in self._documents:
+                        self._documents[text] = cached
+                        self._bytes += len(text)
+                    while len(self._documents) > self.max_documents or self._bytes > self.max_bytes:
+                        evicted, _ = self._documents.popitem(last=False)
+                        self._bytes -= len(evicted)
+                        self._operations.pop(evicted, None)
         else:
-            self._documents.move_to_end(text)
+            with self._lock, contextlib.suppress(KeyError):  # evicted meanwhile: fine
+                self._documents.move_to_end(text)
         if isinstance(cached, list):
             raise OperationError(cached)
         return cached
@@ -348,8 +359,9 @@ class OperationCache:
         prepared = by_name.get(operation_name) if by_name is not None else None
         if prepared is None:
             prepared = self._prepare(text, document, operation_name)
-            if text in self._documents:  # only what the document cache keeps
-                self._operations.setdefault(text, {})[operation_name] = prepared
+            with self._lock:
+                if text in self._documents:  # only what the document cache keeps
+                    self._operations.setdefault(text, {})[operation_name] = prepared
         return prepared
 
     def _prepare(
