@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import time
@@ -97,6 +98,12 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
+def _low_file_limit() -> None:
+    """The stock soft limit of many systems (1,024), for the gateway to lift."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_gateway_command_serves_a_supergraph(workers: int) -> None:
     with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
@@ -121,6 +128,7 @@ def test_gateway_command_serves_a_supergraph(workers: int) -> None:
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=_low_file_limit,
         )
         try:
             url = f"http://127.0.0.1:{port}/graphql"
@@ -137,6 +145,11 @@ def test_gateway_command_serves_a_supergraph(workers: int) -> None:
                 assert post_graphql(url, "{ me { name } }").json()["data"]["me"]["name"]
             children = _children_of(process.pid)
             assert len(children) == (workers if workers > 1 else 0)
+            # the soft limit on open files is lifted to the hard one (connections are files)
+            limits = Path(f"/proc/{process.pid}/limits").read_text()
+            (line,) = [x for x in limits.splitlines() if x.startswith("Max open files")]
+            soft, hard = line.split()[3:5]
+            assert soft == hard
         finally:
             process.terminate()
             assert process.wait(timeout=10) == 0

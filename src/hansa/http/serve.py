@@ -93,12 +93,28 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def raise_file_limit() -> None:
+    """Every connection is a file descriptor: lift the soft limit (often 1,024) to the hard one,
+    so that idle connections cannot use up what an active request needs."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not a Unix
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 1 << 20
+    if soft != resource.RLIM_INFINITY and soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int) -> None:
     """Serve ``make_app()`` from ``workers`` processes (pre-fork). Each worker builds its own
     app, event loop and subgraph connections after the fork and listens on its own
     ``SO_REUSEPORT`` socket, so the kernel spreads connections over the workers; this process
     only supervises: SIGTERM or SIGINT stops every worker, and it exits when they all have."""
     tune_gc()
+    raise_file_limit()
     if workers <= 1:
         run_servers([Binding(make_app(), host, port)])
         return
