@@ -30,6 +30,7 @@ forward_headers = ["Authorization"]
 [subgraphs.products]
 url = "${PRODUCTS_URL:-http://products.internal/graphql}"
 timeout_ms = 2500
+headers = { authorization = "Bearer ${PRODUCTS_TOKEN:-none}" }
 
 [limits]
 max_depth = 12
@@ -76,7 +77,12 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[subgraphs.products]\nretry = 3\n",
             2,
-            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms",
+            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, headers",
+        ),
+        (
+            "[subgraphs.products]\nheaders = { x = 1 }\n",
+            2,
+            "subgraphs.products.headers.x: must be a string, not the number 1",
         ),
         (
             "[gatway]\nlisten = 'x'\n",
@@ -109,6 +115,7 @@ def test_values_reach_the_gateway_configuration() -> None:
     assert config.subgraph_timeouts == {"products": 2.5}
     assert config.max_depth == 12
     assert config.forward_headers == ("authorization",)
+    assert config.subgraph_headers == {"products": {"authorization": "Bearer none"}}
     fallback = gateway_config(parse_config(VALID, "hansa.toml", env={}))
     assert fallback.subgraph_urls == {"products": "http://products.internal/graphql"}
     with pytest.raises(

@@ -742,3 +742,30 @@ def test_a_large_new_document_does_not_stall_other_requests() -> None:
         validation = time.monotonic() - began
     assert small == {"data": {"n": 2}}
     assert waited < 0.6 * validation, (waited, validation)
+
+
+def test_configured_subgraph_headers_are_sent_and_forwarded_ones_win() -> None:
+    sub = Subgraph(
+        "teams",
+        FED2 + "type Query { team: String token: String }",
+        {
+            "Query": {
+                "team": lambda _r, info: info.context["headers"].get("x-team"),
+                "token": lambda _r, info: info.context["headers"].get("authorization"),
+            }
+        },
+    )
+    result = compose([SubgraphInput("teams", "http://teams.invalid", sub.sdl)])
+    assert result.supergraph_sdl is not None
+    with serving(sub.asgi_app()) as (base,):
+        config = GatewayConfig(
+            subgraph_urls={"teams": f"{base}/graphql"},
+            subgraph_headers={"teams": {"authorization": "Bearer s3cret", "x-team": "blue"}},
+            forward_headers=("x-team",),
+        )
+        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
+            url = f"{gateway}/graphql"
+            plain = post_graphql(url, "{ team token }").json()
+            forwarded = post_graphql(url, "{ team }", headers={"x-team": "red"}).json()
+    assert plain == {"data": {"team": "blue", "token": "Bearer s3cret"}}
+    assert forwarded == {"data": {"team": "red"}}

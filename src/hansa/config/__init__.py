@@ -29,6 +29,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
+        subgraph_headers={n: dict(s.headers) for n, s in config.subgraphs.items() if s.headers},
         subgraph_timeouts={
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
         },

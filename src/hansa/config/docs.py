@@ -68,6 +68,8 @@ def _type(hint: Any) -> str:
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     if typing.get_origin(hint) is list:
         return f"list of {_type(args[0])}s"
+    if typing.get_origin(hint) is dict:
+        return f"table of {_type(args[1])}s"
     if args and typing.get_origin(hint) is not list:
         return _type(args[0])
     return {str: "string", int: "integer", bool: "boolean"}.get(hint, str(hint))

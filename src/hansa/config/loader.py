@@ -122,7 +122,10 @@ class _Reader:
         if origin is dict:
             if not isinstance(value, dict):
                 raise self.fail(path, f"must be a table, not {_kind(value)}")
-            item = metadata["item"]
+            item = metadata.get("item")
+            if item is None:  # a table of plain values: dict[str, str]
+                (_, inner) = typing.get_args(hint)
+                return {k: self.value(inner, {}, v, (*path, k)) for k, v in value.items()}
             return {k: self.build(item, v, (*path, k)) for k, v in value.items()}
         if origin is list:
             (inner,) = typing.get_args(hint)

@@ -65,6 +65,11 @@ class SubgraphSection:
         "Time a request to this subgraph may take (default: `gateway.subgraph_timeout_ms`).",
         minimum=1,
     )
+    headers: dict[str, str] = key(
+        {},
+        'Headers sent with every request to this subgraph (`{ authorization = "Bearer'
+        " ${TOKEN}\" }`), after the gateway's own and before forwarded ones.",
+    )
 
 
 @dataclass

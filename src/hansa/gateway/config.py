@@ -12,6 +12,8 @@ class GatewayConfig:
     # Seconds before a subgraph request fails with SUBREQUEST_HTTP_ERROR; per subgraph override.
     subgraph_timeout: float = 30.0
     subgraph_timeouts: dict[str, float] = field(default_factory=dict)
+    # Subgraph name -> headers sent with every request to it (credentials, routing).
+    subgraph_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     # Request limits.
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 100

@@ -81,6 +81,7 @@ class Gateway:
                     name,
                     self.config.subgraph_urls.get(name, info.url),
                     self.config.subgraph_timeouts.get(name, self.config.subgraph_timeout),
+                    self.config.subgraph_headers.get(name, {}),
                 )
                 for name, info in self.supergraph.subgraphs.items()
             }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -52,6 +52,7 @@ class SubgraphEndpoint:
     name: str
     url: str
     timeout: float = 30.0
+    headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
 
     @property
     def client_timeout(self) -> aiohttp.ClientTimeout:
@@ -98,7 +99,10 @@ class SubgraphTransport:
             raise SubgraphFetchError(
                 subgraph, "the request could not be encoded as JSON (nested too deeply)", HTTP_ERROR
             ) from None
-        request_headers = _HEADERS if not headers else {**_HEADERS, **headers}
+        if endpoint.headers or headers:
+            request_headers = {**_HEADERS, **endpoint.headers, **(headers or {})}
+        else:
+            request_headers = _HEADERS
         try:
             async with self._client(subgraph).post(
                 endpoint.url, data=body, headers=request_headers, timeout=endpoint.client_timeout
