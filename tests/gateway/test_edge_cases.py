@@ -769,3 +769,29 @@ def test_configured_subgraph_headers_are_sent_and_forwarded_ones_win() -> None:
             forwarded = post_graphql(url, "{ team }", headers={"x-team": "red"}).json()
     assert plain == {"data": {"team": "blue", "token": "Bearer s3cret"}}
     assert forwarded == {"data": {"team": "red"}}
+
+
+def test_a_request_over_its_time_budget_is_a_504_gateway_timeout() -> None:
+    async def slow(*_: Any) -> str:
+        await asyncio.sleep(1.5)
+        return "late"
+
+    sub = Subgraph("slow", FED2 + "type Query { late: String }", {"Query": {"late": slow}})
+    result = compose([SubgraphInput("slow", "http://slow.invalid", sub.sdl)])
+    assert result.supergraph_sdl is not None
+    with serving(sub.asgi_app()) as (base,):
+        config = GatewayConfig(subgraph_urls={"slow": f"{base}/graphql"}, request_timeout=0.3)
+        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
+            started = time.monotonic()
+            response = post_graphql(f"{gateway}/graphql", "{ late }")
+            took = time.monotonic() - started
+    assert response.status == 504
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "The request did not complete within 0.3 s.",
+                "extensions": {"code": "GATEWAY_TIMEOUT"},
+            }
+        ]
+    }
+    assert took < 1.2

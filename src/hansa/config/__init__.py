@@ -35,6 +35,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         },
         max_body_bytes=limits.max_body_bytes,
         max_depth=limits.max_depth,
+        request_timeout=limits.request_timeout_ms / 1000,
         max_tokens=limits.max_tokens,
         max_cached_documents=limits.max_cached_documents,
         max_cached_document_bytes=limits.max_cached_document_bytes,

@@ -83,6 +83,11 @@ class LimitsSection:
     max_body_bytes: int = key(
         2 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond).", minimum=1
     )
+    request_timeout_ms: int = key(
+        30_000,
+        "Time a whole request may take before it is answered 504 with `GATEWAY_TIMEOUT`.",
+        minimum=1,
+    )
     max_cached_documents: int = key(1000, "Parsed and validated documents kept.", minimum=1)
     max_cached_document_bytes: int = key(
         16 * 1024 * 1024,

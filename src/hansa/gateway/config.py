@@ -17,6 +17,9 @@ class GatewayConfig:
     # Request limits.
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 100
+    # Seconds a whole request may take before it is answered 504 GATEWAY_TIMEOUT (Apollo
+    # Router's default is 30 s as well).
+    request_timeout: float = 30.0
     max_tokens: int = 15_000  # lexer tokens per document (Apollo Router's default)
     # Caches (entries).
     max_cached_documents: int = 1000

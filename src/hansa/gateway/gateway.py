@@ -131,10 +131,31 @@ class Gateway:
         allowed_kinds: tuple[str, ...] = ("query", "mutation"),
         include_plan: bool = False,
     ) -> GatewayResponse:
-        """Run one operation; request errors come back as a 4xx ``GatewayResponse``.
+        """Run one operation; request errors come back as a 4xx ``GatewayResponse``, a request
+        that takes longer than ``request_timeout`` as a 504 (``GATEWAY_TIMEOUT``, its fetches
+        cancelled).
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
+        try:
+            async with asyncio.timeout(self.config.request_timeout):
+                return await self._deduplicated(
+                    query, variables, operation_name, headers, allowed_kinds, include_plan
+                )
+        except TimeoutError:
+            seconds = self.config.request_timeout
+            message = f"The request did not complete within {seconds:g} s."
+            return GatewayResponse(504, {"errors": [coded(message, "GATEWAY_TIMEOUT")]})
+
+    async def _deduplicated(
+        self,
+        query: str | None,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        headers: Mapping[str, str] | None,
+        allowed_kinds: tuple[str, ...],
+        include_plan: bool,
+    ) -> GatewayResponse:
         if query and len(query) > PREPARE_IN_THREAD_BYTES and query not in self.operations:
             # Parsing and validating a large new document can take a second (validation is
             # quadratic in repeated fields): do it in a worker thread so the event loop keeps
