@@ -154,7 +154,7 @@ def test_fragment_fan_out_is_collected_once() -> None:
             body = post_graphql(f"{base}/graphql", document).json()
             too_long = post_graphql(f"{base}/graphql", "{ " + "me { id } " * 5000 + "}").json()
     assert body == {"data": {"me": {"id": "1"}}}
-    assert too_long["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert too_long["errors"][0]["extensions"]["code"] == "MAX_TOKENS_LIMIT"
 
 
 FED2_REQUIRES = (
@@ -795,3 +795,25 @@ def test_a_request_over_its_time_budget_is_a_504_gateway_timeout() -> None:
         ]
     }
     assert took < 1.2
+
+
+@pytest.mark.parametrize(
+    ("config", "query", "code"),
+    [
+        ({"max_aliases": 2}, "{ a: n b: n c: n }", "MAX_ALIASES_LIMIT"),
+        ({"max_root_fields": 2}, "{ n x: n y: n }", "MAX_ROOT_FIELDS_LIMIT"),
+        ({"max_tokens": 10}, "{ " + "n " * 20 + "}", "MAX_TOKENS_LIMIT"),
+    ],
+)
+def test_limits_refuse_with_their_codes(config: dict[str, int], query: str, code: str) -> None:
+    sub = Subgraph("things", FED2 + "type Query { n: Int }", {"Query": {"n": lambda *_: 1}})
+    result = compose([SubgraphInput("things", "http://things.invalid", sub.sdl)])
+    assert result.supergraph_sdl is not None
+    with serving(sub.asgi_app()) as (base,):
+        settings = GatewayConfig(subgraph_urls={"things": f"{base}/graphql"}, **config)
+        with serving(create_app(result.supergraph_sdl, settings)) as (gateway,):
+            refused = post_graphql(f"{gateway}/graphql", query)
+            fine = post_graphql(f"{gateway}/graphql", "{ a: n }")
+    assert refused.status == 400
+    assert [e["extensions"]["code"] for e in refused.json()["errors"]] == [code]
+    assert fine.json() == {"data": {"a": 1}}

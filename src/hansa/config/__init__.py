@@ -37,6 +37,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         max_depth=limits.max_depth,
         request_timeout=limits.request_timeout_ms / 1000,
         max_tokens=limits.max_tokens,
+        max_aliases=limits.max_aliases,
+        max_root_fields=limits.max_root_fields,
         max_cached_documents=limits.max_cached_documents,
         max_cached_document_bytes=limits.max_cached_document_bytes,
         max_cached_plans=limits.max_cached_plans,

@@ -80,6 +80,12 @@ class LimitsSection:
         "Lexer tokens per document (`MAX_TOKENS_LIMIT`, Apollo Router's default).",
         minimum=1,
     )
+    max_aliases: int | None = key(
+        None, "Aliased fields per operation (`MAX_ALIASES_LIMIT`); none: no limit.", minimum=1
+    )
+    max_root_fields: int | None = key(
+        None, "Root fields per operation (`MAX_ROOT_FIELDS_LIMIT`); none: no limit.", minimum=1
+    )
     max_body_bytes: int = key(
         2 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond).", minimum=1
     )

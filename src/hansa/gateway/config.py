@@ -21,6 +21,8 @@ class GatewayConfig:
     # Router's default is 30 s as well).
     request_timeout: float = 30.0
     max_tokens: int = 15_000  # lexer tokens per document (Apollo Router's default)
+    max_aliases: int | None = None  # aliased fields per operation (MAX_ALIASES_LIMIT)
+    max_root_fields: int | None = None  # root fields per operation (MAX_ROOT_FIELDS_LIMIT)
     # Caches (entries).
     max_cached_documents: int = 1000
     max_cached_document_bytes: int = 16 * 1024 * 1024  # of document text

@@ -22,6 +22,7 @@ from hansa.executor.completion import Completer
 from hansa.executor.errors import ResponseError
 from hansa.executor.fetching import ExecutionState, execute_plan
 from hansa.gateway.config import GatewayConfig
+from hansa.operation.normalized import Selection
 from hansa.operation.prepare import (
     INTROSPECTION_FIELDS,
     OperationCache,
@@ -239,6 +240,7 @@ class Gateway:
             assignment = prepared.assignment(coerced)
             selection = prepared.normalized(assignment)
             self._check_depth(prepared.depth(assignment))
+            self._check_shape(prepared, selection)
             root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
             introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
             if introspected and not self.config.introspection:
@@ -316,6 +318,31 @@ class Gateway:
             self._introspect(prepared, variables, state)
         await execute_plan(plan, state)
         return state
+
+    def _check_shape(self, prepared: PreparedOperation, selection: Selection) -> None:
+        """The aliases and root fields limits, when configured."""
+        limit = self.config.max_aliases
+        if limit is not None and prepared.alias_count > limit:
+            raise OperationError(
+                [
+                    coded(
+                        f"Maximum aliases limit exceeded ({prepared.alias_count} > {limit}).",
+                        "MAX_ALIASES_LIMIT",
+                    )
+                ]
+            )
+        limit = self.config.max_root_fields
+        if limit is not None:
+            count = len(selection.fields_for(prepared.root_type, self.supergraph.implements))
+            if count > limit:
+                raise OperationError(
+                    [
+                        coded(
+                            f"Maximum root fields limit exceeded ({count} > {limit}).",
+                            "MAX_ROOT_FIELDS_LIMIT",
+                        )
+                    ]
+                )
 
     def _check_depth(self, depth: int) -> None:
         if depth > self.config.max_depth:

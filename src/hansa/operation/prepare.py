@@ -35,7 +35,7 @@ from graphql import (
 )
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef
 
-from hansa.operation.limits import selection_depth
+from hansa.operation.limits import alias_count, selection_depth
 from hansa.operation.normalized import Field, Selection
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
@@ -83,6 +83,12 @@ class PreparedOperation:
     @property
     def name(self) -> str | None:
         return self.operation.name.value if self.operation.name else None
+
+    @cached_property
+    def alias_count(self) -> int:
+        """Aliased fields in the operation and its document's fragments (a document-level
+        count, as Apollo Router's ``max_aliases`` counts)."""
+        return alias_count([self.operation, *self.fragments.values()])
 
     @cached_property
     def introspection_document(self) -> DocumentNode | None:
@@ -346,7 +352,9 @@ class OperationCache:
         try:
             document = parse(text, max_tokens=self.max_tokens, allow_empty_selection_sets=False)
         except GraphQLError as error:
-            return [format_error(error, "GRAPHQL_PARSE_FAILED")]
+            # graphql-core's own words for its token limit ("... tokens. Parsing aborted.")
+            too_long = "tokens. Parsing aborted" in error.message
+            return [format_error(error, "MAX_TOKENS_LIMIT" if too_long else "GRAPHQL_PARSE_FAILED")]
         errors = validate(self.schema, document)
         if errors:
             return [format_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]
