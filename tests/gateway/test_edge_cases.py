@@ -33,15 +33,18 @@ DEMO = Path(__file__).resolve().parents[2] / "src/hansa/demo/supergraph.graphql"
 
 
 @contextmanager
-def federation(*subgraphs: Subgraph, apps: dict[str, Any] | None = None) -> Iterator[str]:
-    """Compose ``subgraphs``, serve them (or ``apps`` in their place) and a gateway; yield its URL."""
+def federation(
+    *subgraphs: Subgraph, apps: dict[str, Any] | None = None, **config: Any
+) -> Iterator[str]:
+    """Compose ``subgraphs``, serve them (or ``apps`` in their place) and a gateway with
+    ``GatewayConfig(**config)``; yield its URL."""
     result = compose([SubgraphInput(s.name, f"http://{s.name}.invalid", s.sdl) for s in subgraphs])
     assert result.supergraph_sdl is not None, [str(e) for e in result.errors]
     served = [(apps or {}).get(s.name) or s.asgi_app() for s in subgraphs]
     with serving(*served) as urls:
         overrides = {s.name: f"{u}/graphql" for s, u in zip(subgraphs, urls, strict=True)}
-        app = create_app(result.supergraph_sdl, GatewayConfig(subgraph_urls=overrides))
-        with serving(app) as (base,):
+        settings = GatewayConfig(subgraph_urls=overrides, **config)
+        with serving(create_app(result.supergraph_sdl, settings)) as (base,):
             yield f"{base}/graphql"
 
 
@@ -434,25 +437,19 @@ def _concurrently(url: str, requests: list[tuple[str, dict[str, Any] | None]]) -
 
 def test_inbound_dedup_shares_one_execution_among_identical_concurrent_queries() -> None:
     calls: list[str] = []
-    sub = _counting_graph(calls)
-    result = compose([SubgraphInput(sub.name, "http://things.invalid", sub.sdl)])
-    assert result.supergraph_sdl is not None
-    with serving(sub.asgi_app()) as (base,):
-        config = GatewayConfig(subgraph_urls={"things": f"{base}/graphql"}, inbound_dedup=True)
-        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
-            url = f"{gateway}/graphql"
-            query = "query($id: ID) { thing(id: $id) { id } }"
-            same = _concurrently(url, [(query, {"id": "1"})] * 8)
-            assert same == [{"data": {"thing": {"id": "1"}}}] * 8
-            assert calls == ["1"]
-            calls.clear()
-            # other variables are another execution; mutations never share
-            _concurrently(url, [(query, {"id": "1"}), (query, {"id": "2"})])
-            assert sorted(calls) == ["1", "2"]
-            calls.clear()
-            touched = _concurrently(url, [("mutation { touch { id } }", None)] * 3)
-            assert touched == [{"data": {"touch": {"id": "t"}}}] * 3
-            assert calls == ["touch"] * 3
+    with federation(_counting_graph(calls), inbound_dedup=True) as url:
+        query = "query($id: ID) { thing(id: $id) { id } }"
+        same = _concurrently(url, [(query, {"id": "1"})] * 8)
+        assert same == [{"data": {"thing": {"id": "1"}}}] * 8
+        assert calls == ["1"]
+        calls.clear()
+        # other variables are another execution; mutations never share
+        _concurrently(url, [(query, {"id": "1"}), (query, {"id": "2"})])
+        assert sorted(calls) == ["1", "2"]
+        calls.clear()
+        touched = _concurrently(url, [("mutation { touch { id } }", None)] * 3)
+        assert touched == [{"data": {"touch": {"id": "t"}}}] * 3
+        assert calls == ["touch"] * 3
 
 
 def test_without_inbound_dedup_every_query_runs() -> None:
@@ -755,18 +752,13 @@ def test_configured_subgraph_headers_are_sent_and_forwarded_ones_win() -> None:
             }
         },
     )
-    result = compose([SubgraphInput("teams", "http://teams.invalid", sub.sdl)])
-    assert result.supergraph_sdl is not None
-    with serving(sub.asgi_app()) as (base,):
-        config = GatewayConfig(
-            subgraph_urls={"teams": f"{base}/graphql"},
-            subgraph_headers={"teams": {"authorization": "Bearer s3cret", "x-team": "blue"}},
-            forward_headers=("x-team",),
-        )
-        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
-            url = f"{gateway}/graphql"
-            plain = post_graphql(url, "{ team token }").json()
-            forwarded = post_graphql(url, "{ team }", headers={"x-team": "red"}).json()
+    with federation(
+        sub,
+        subgraph_headers={"teams": {"authorization": "Bearer s3cret", "x-team": "blue"}},
+        forward_headers=("x-team",),
+    ) as url:
+        plain = post_graphql(url, "{ team token }").json()
+        forwarded = post_graphql(url, "{ team }", headers={"x-team": "red"}).json()
     assert plain == {"data": {"team": "blue", "token": "Bearer s3cret"}}
     assert forwarded == {"data": {"team": "red"}}
 
@@ -777,14 +769,10 @@ def test_a_request_over_its_time_budget_is_a_504_gateway_timeout() -> None:
         return "late"
 
     sub = Subgraph("slow", FED2 + "type Query { late: String }", {"Query": {"late": slow}})
-    result = compose([SubgraphInput("slow", "http://slow.invalid", sub.sdl)])
-    assert result.supergraph_sdl is not None
-    with serving(sub.asgi_app()) as (base,):
-        config = GatewayConfig(subgraph_urls={"slow": f"{base}/graphql"}, request_timeout=0.3)
-        with serving(create_app(result.supergraph_sdl, config)) as (gateway,):
-            started = time.monotonic()
-            response = post_graphql(f"{gateway}/graphql", "{ late }")
-            took = time.monotonic() - started
+    with federation(sub, request_timeout=0.3) as url:
+        started = time.monotonic()
+        response = post_graphql(url, "{ late }")
+        took = time.monotonic() - started
     assert response.status == 504
     assert response.json() == {
         "errors": [
@@ -807,13 +795,9 @@ def test_a_request_over_its_time_budget_is_a_504_gateway_timeout() -> None:
 )
 def test_limits_refuse_with_their_codes(config: dict[str, int], query: str, code: str) -> None:
     sub = Subgraph("things", FED2 + "type Query { n: Int }", {"Query": {"n": lambda *_: 1}})
-    result = compose([SubgraphInput("things", "http://things.invalid", sub.sdl)])
-    assert result.supergraph_sdl is not None
-    with serving(sub.asgi_app()) as (base,):
-        settings = GatewayConfig(subgraph_urls={"things": f"{base}/graphql"}, **config)
-        with serving(create_app(result.supergraph_sdl, settings)) as (gateway,):
-            refused = post_graphql(f"{gateway}/graphql", query)
-            fine = post_graphql(f"{gateway}/graphql", "{ a: n }")
+    with federation(sub, **config) as url:
+        refused = post_graphql(url, query)
+        fine = post_graphql(url, "{ a: n }")
     assert refused.status == 400
     assert [e["extensions"]["code"] for e in refused.json()["errors"]] == [code]
     assert fine.json() == {"data": {"a": 1}}

@@ -41,13 +41,11 @@ type Review @key(fields: "id") {
 )
 
 
-def _plan(query: str, *, isolate: bool) -> QueryPlan:
-    result = compose(
-        [
-            SubgraphInput("reviews", "http://reviews", REVIEWS),
-            SubgraphInput("summaries", "http://summaries", SUMMARIES),
-        ]
-    )
+def _plan(query: str, *, isolate: bool, subgraphs: dict[str, str] | None = None) -> QueryPlan:
+    """Hansa's plan for ``query`` over ``subgraphs`` (name -> SDL; reviews and summaries by
+    default), with or without isolated requirements."""
+    sdls = subgraphs or {"reviews": REVIEWS, "summaries": SUMMARIES}
+    result = compose([SubgraphInput(name, f"http://{name}", sdl) for name, sdl in sdls.items()])
     assert not result.errors
     supergraph = read_supergraph(result.supergraph_sdl)
     prepared = OperationCache(supergraph.api_schema).get(query, None)
@@ -112,16 +110,7 @@ type Store @key(fields: "id") { id: ID! open: Boolean! stock: Int! }
 
 
 def _stores_plan(query: str, *, isolate: bool) -> QueryPlan:
-    result = compose(
-        [
-            SubgraphInput("stores", "http://stores", STORES),
-            SubgraphInput("stock", "http://stock", STOCK),
-        ]
-    )
-    assert not result.errors
-    supergraph = read_supergraph(result.supergraph_sdl)
-    prepared = OperationCache(supergraph.api_schema).get(query, None)
-    return QueryPlanner(supergraph).plan(prepared, (), isolate_requirements=isolate)
+    return _plan(query, isolate=isolate, subgraphs={"stores": STORES, "stock": STOCK})
 
 
 def test_a_requirement_sharing_an_entity_fetch_with_client_fields_is_marked() -> None:

@@ -41,6 +41,18 @@ PREPARE_IN_THREAD_BYTES = 4096  # documents larger than this are first prepared 
 PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One client operation as ``Gateway.execute`` received it."""
+
+    query: str | None
+    variables: Mapping[str, Any] | None
+    operation_name: str | None
+    headers: Mapping[str, str] | None
+    allowed_kinds: tuple[str, ...]
+    include_plan: bool
+
+
 @dataclass
 class GatewayResponse:
     status: int
@@ -138,42 +150,27 @@ class Gateway:
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
+        request = _Request(query, variables, operation_name, headers, allowed_kinds, include_plan)
         try:
             async with asyncio.timeout(self.config.request_timeout):
-                return await self._deduplicated(
-                    query, variables, operation_name, headers, allowed_kinds, include_plan
-                )
+                return await self._deduplicated(request)
         except TimeoutError:
             seconds = self.config.request_timeout
             message = f"The request did not complete within {seconds:g} s."
             return GatewayResponse(504, {"errors": [coded(message, "GATEWAY_TIMEOUT")]})
 
-    async def _deduplicated(
-        self,
-        query: str | None,
-        variables: Mapping[str, Any] | None,
-        operation_name: str | None,
-        headers: Mapping[str, str] | None,
-        allowed_kinds: tuple[str, ...],
-        include_plan: bool,
-    ) -> GatewayResponse:
+    async def _deduplicated(self, request: _Request) -> GatewayResponse:
+        query, operation_name = request.query, request.operation_name
         if query and len(query) > PREPARE_IN_THREAD_BYTES and query not in self.operations:
             # Parsing and validating a large new document can take a second (validation is
             # quadratic in repeated fields): do it in a worker thread so the event loop keeps
             # serving everyone else meanwhile. The result is cached for the steps below.
             with contextlib.suppress(OperationError):
                 await asyncio.to_thread(self.prepare, query, operation_name)
-        run = self._execute(
-            query,
-            variables,
-            operation_name,
-            headers,
-            allowed_kinds=allowed_kinds,
-            include_plan=include_plan,
-        )
+        run = self._execute(request)
         if not self.config.inbound_dedup:
             return await run
-        key = self._dedup_key(query, variables, operation_name, headers, include_plan)
+        key = self._dedup_key(request)
         if key is None:
             return await run
         shared = self._in_flight.get(key)
@@ -185,36 +182,25 @@ class Gateway:
         # shielded: a client that goes away does not cancel the others' execution
         return await asyncio.shield(shared)
 
-    def _dedup_key(
-        self,
-        query: str | None,
-        variables: Mapping[str, Any] | None,
-        operation_name: str | None,
-        headers: Mapping[str, str] | None,
-        include_plan: bool,
-    ) -> tuple[Any, ...] | None:
+    def _dedup_key(self, request: _Request) -> tuple[Any, ...] | None:
         """What makes two requests the same execution; None for anything but a valid query."""
         try:
-            if self.prepare(query, operation_name).kind != "query":
+            if self.prepare(request.query, request.operation_name).kind != "query":
                 return None
+            variables = request.variables
             encoded = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
         except (OperationError, orjson.JSONEncodeError):
             return None
+        headers = request.headers or {}
         forwarded = tuple(
-            sorted((n, v) for n, v in (headers or {}).items() if n in self.config.forward_headers)
+            sorted((n, v) for n, v in headers.items() if n in self.config.forward_headers)
         )
-        return (query, operation_name, encoded, forwarded, include_plan)
+        return (request.query, request.operation_name, encoded, forwarded, request.include_plan)
 
-    async def _execute(
-        self,
-        query: str | None,
-        variables: Mapping[str, Any] | None,
-        operation_name: str | None,
-        headers: Mapping[str, str] | None,
-        *,
-        allowed_kinds: tuple[str, ...],
-        include_plan: bool,
-    ) -> GatewayResponse:
+    async def _execute(self, request: _Request) -> GatewayResponse:
+        query, variables, operation_name = request.query, request.variables, request.operation_name
+        headers, allowed_kinds = request.headers, request.allowed_kinds
+        include_plan = request.include_plan
         try:
             prepared = self.prepare(query, operation_name)
             if prepared.kind not in allowed_kinds:
