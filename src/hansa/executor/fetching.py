@@ -2,9 +2,11 @@
 
 Independent fetches run concurrently; each ``Flatten`` collects the entities at its path (through
 lists), deduplicates their representations, sends one ``_entities`` call and merges item *i* of
-the answer back into every object that produced representation *i*. Subgraph errors are re-pathed
-to the client's response path. A failed fetch leaves its fields absent (null after completion)
-and adds one error; it never stops the rest of the plan.
+the answer back into every object that produced representation *i*. The ``Flatten``s of one
+parallel step that go to the same subgraph share one request (``EntityBatch``: one aliased
+``_entities`` each). Subgraph errors are re-pathed to the client's response path; the paths are
+only computed when there are errors. A failed fetch leaves its fields absent (null after
+completion) and adds one error; it never stops the rest of the plan.
 """
 
 from __future__ import annotations
