@@ -87,14 +87,8 @@ def _where_known(graph: Graph, td: TypeDef, fname: str, resolve: Any) -> Any:
             if sub is not None and not any(d.startswith("@external") for d in sub.directives):
                 unknown_to.append(sg.unknown)
                 break
-
-    def known(parent: Any, info: Any, **args: Any) -> Any:
-        _id = parent.get("_id") if isinstance(parent, dict) else None
-        if _id in never or (unknown_to and all(_id in u for u in unknown_to)):
-            return None
-        return resolve(parent, info, **args)
-
-    return known
+    unknown_to_all = set.intersection(*unknown_to) if unknown_to else set()
+    return _null_for(never | unknown_to_all, resolve)
 
 
 def _referenced_keys(graph: Graph, td: TypeDef) -> set[str]:
@@ -116,6 +110,8 @@ def _referenced_keys(graph: Graph, td: TypeDef) -> set[str]:
 
 
 def _null_for(ids: set[str], resolve: Any) -> Any:
+    """``resolve``, but null for the objects ``ids``."""
+
     def known(parent: Any, info: Any, **args: Any) -> Any:
         if isinstance(parent, dict) and parent.get("_id") in ids:
             return None

@@ -223,7 +223,7 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
     paths in the file are made relative to it."""
     from click.core import ParameterSource
 
-    from hansa.config import HansaConfig, load_config
+    from hansa.config import HansaConfig, listen_address, load_config
     from hansa.config.schema import SubgraphSection
 
     settings = HansaConfig() if config_path is None else load_config(config_path)
@@ -234,31 +234,26 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
             if value is not None:
                 setattr(settings.gateway, name, str(base / value))
 
-    def given(name: str) -> bool:
-        return ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
+    def wins(name: str) -> bool:
+        """Whether flag ``name`` decides: given on the command line, or no file to read."""
+        return config_path is None or ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
 
     gateway = settings.gateway
-    for flag, attribute in (
-        ("watch", "watch"),
-        ("introspection", "introspection"),
-        ("expose_query_plan", "expose_query_plan"),
-        ("inbound_dedup", "inbound_dedup"),
-        ("workers", "workers"),
-    ):
-        if given(flag) or config_path is None:
-            setattr(gateway, attribute, flags[flag])
+    for name in ("watch", "introspection", "expose_query_plan", "inbound_dedup", "workers"):
+        if wins(name):
+            setattr(gateway, name, flags[name])
     supergraph, subgraphs = flags["supergraph_path"], flags["subgraphs_path"]
     if supergraph is not None or subgraphs is not None:  # the command line names the graph
         gateway.supergraph = None if supergraph is None else str(supergraph)
         gateway.subgraphs = None if subgraphs is None else str(subgraphs)
-    if given("host") or given("port") or config_path is None:
-        host, _, port = gateway.listen.rpartition(":")
-        host = flags["host"] if given("host") or config_path is None else host
-        port = str(flags["port"]) if given("port") or config_path is None else port
+    if wins("host") or wins("port"):
+        host, port = listen_address(settings)
+        host = flags["host"] if wins("host") else host
+        port = flags["port"] if wins("port") else port
         gateway.listen = f"{host}:{port}"
-    if given("timeout") or config_path is None:
+    if wins("timeout"):
         gateway.subgraph_timeout_ms = max(1, round(flags["timeout"] * 1000))
-    if given("max_depth") or config_path is None:
+    if wins("max_depth"):
         settings.limits.max_depth = flags["max_depth"]
     for name, url in _url_overrides(flags["subgraph_url"]).items():
         settings.subgraphs.setdefault(name, SubgraphSection()).url = url

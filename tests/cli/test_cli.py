@@ -5,7 +5,6 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from hansa.cli import main
 from hansa.demo import accounts, products, reviews
 from hansa.http.serve import serving
 from tests.federation.harness import Query, Scenario, all_scenarios
-from tests.support.http import free_port, post_graphql
+from tests.support.cli import first_answer, start_gateway
+from tests.support.http import post_graphql
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_SUPERGRAPH = REPO / "src/hansa/demo/supergraph.graphql"
@@ -107,39 +107,20 @@ def _low_file_limit() -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_gateway_command_serves_a_supergraph(workers: int) -> None:
     with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
-        port = free_port()
         overrides = [
             f"--subgraph-url={name}={url}/graphql"
             for name, url in zip(("accounts", "products", "reviews"), urls, strict=True)
         ]
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hansa.cli",
-                "gateway",
-                "--supergraph",
-                str(DEMO_SUPERGRAPH),
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                *overrides,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+        process, url = start_gateway(
+            "--supergraph",
+            str(DEMO_SUPERGRAPH),
+            "--workers",
+            str(workers),
+            *overrides,
             preexec_fn=_low_file_limit,
         )
         try:
-            url = f"http://127.0.0.1:{port}/graphql"
-            for _ in range(100):
-                try:
-                    body = post_graphql(url, "{ me { name reviews { product { name } } } }").json()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise AssertionError("gateway did not start")
+            body = first_answer(url, "{ me { name reviews { product { name } } } }")
             # every worker answers: several requests, each a new connection
             for _ in range(2 * workers):
                 assert post_graphql(url, "{ me { name } }").json()["data"]["me"]["name"]

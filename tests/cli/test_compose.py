@@ -14,7 +14,7 @@ from hansa.demo import SUBGRAPHS, accounts, products, reviews
 from hansa.http.serve import serving
 from tests.cli.test_cli import DEMO_SUPERGRAPH
 from tests.composition.canonical import differences
-from tests.support.http import free_port, post_graphql
+from tests.support.cli import first_answer, start_gateway
 
 DEMO_URLS = {"accounts": 4001, "products": 4002, "reviews": 4003}
 
@@ -99,33 +99,11 @@ def demo_subgraphs() -> Iterator[list[str]]:
 
 
 def _start_gateway(config: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hansa.cli",
-            "gateway",
-            "--subgraphs",
-            str(config),
-            "--port",
-            str(port),
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return process, f"http://127.0.0.1:{port}/graphql"
+    return start_gateway("--subgraphs", str(config), *extra)
 
 
-def _query(url: str, query: str, attempts: int = 100) -> dict[str, object]:
-    for _ in range(attempts):
-        try:
-            return dict(post_graphql(url, query).json())
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gateway did not answer")
+def _query(url: str, query: str) -> dict[str, object]:
+    return dict(first_answer(url, query))
 
 
 def test_gateway_composes_at_start_and_recomposes_on_change(
@@ -180,25 +158,7 @@ def test_gateway_reloads_a_changed_supergraph_file(
         f"--subgraph-url={name}={url}/graphql"
         for name, url in zip(("accounts", "products", "reviews"), demo_subgraphs, strict=True)
     ]
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hansa.cli",
-            "gateway",
-            "--supergraph",
-            str(supergraph),
-            "--port",
-            str(port),
-            "--watch",
-            *overrides,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/graphql"
+    process, url = start_gateway("--supergraph", str(supergraph), "--watch", *overrides)
     try:
         assert _query(url, "{ me { birthYear } }") == {"data": {"me": {"birthYear": 1815}}}
         # A supergraph without User.birthYear: the field disappears once reloaded.

@@ -4,9 +4,6 @@ and key, interpolated from the environment, served, and documented from the same
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,8 @@ from hansa.cli import main
 from hansa.config import ConfigError, gateway_config, parse_config
 from hansa.demo import accounts, products, reviews
 from hansa.http.serve import serving
-from tests.support.http import free_port, post_graphql
+from tests.support.cli import first_answer, start_gateway
+from tests.support.http import post_graphql
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_SUPERGRAPH = REPO / "src/hansa/demo/supergraph.graphql"
@@ -126,7 +124,6 @@ def test_values_reach_the_gateway_configuration() -> None:
 
 def test_the_gateway_serves_what_the_file_says_and_flags_override_it(tmp_path: Path) -> None:
     with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
-        port = free_port()
         sections = "".join(
             f'[subgraphs.{name}]\nurl = "{url}/graphql"\n'
             for name, url in zip(("accounts", "products", "reviews"), urls, strict=True)
@@ -137,31 +134,9 @@ def test_the_gateway_serves_what_the_file_says_and_flags_override_it(tmp_path: P
             f'[gateway]\nsupergraph = "supergraph.graphql"\nlisten = "127.0.0.1:1"\n'
             f"[limits]\nmax_depth = 2\n{sections}"
         )
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hansa.cli",
-                "gateway",
-                "--config",
-                str(config),
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=REPO,
-        )
+        process, url = start_gateway("--config", str(config), cwd=REPO)
         try:
-            url = f"http://127.0.0.1:{port}/graphql"
-            for _ in range(100):
-                try:
-                    shallow = post_graphql(url, "{ me { name } }").json()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise AssertionError("gateway did not start")
+            shallow = first_answer(url, "{ me { name } }")
             deep = post_graphql(url, "{ me { reviews { product { name } } } }").json()
         finally:
             process.terminate()

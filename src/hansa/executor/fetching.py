@@ -199,18 +199,16 @@ async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: Execution
         return
     data = response.get("data")
     errors = _errors(response, batch.subgraph)
+    aliases = set(batch.aliases)
+    whole = [e for e in errors if not e.path or e.path[0] not in aliases]
     for n, (alias, part, flatten) in enumerate(zip(batch.aliases, sent, parts, strict=True)):
         mine = [
             replace(e, path=["_entities", *e.path[1:]])
             for e in errors
-            if e.path is not None and e.path[:1] == [alias]
+            if e.path and e.path[0] == alias
         ]
-        if n == 0:  # errors of the request as a whole, once
-            mine += [
-                e
-                for e in errors
-                if e.path is None or e.path[:1] not in [[a] for a in batch.aliases]
-            ]
+        if n == 0:
+            mine += whole  # errors of the request as a whole, once
         entities = data.get(alias) if isinstance(data, dict) else None
         assert isinstance(flatten, Flatten)
         _merge_entities(flatten, part, entities, mine, data is not None, state)
@@ -311,10 +309,8 @@ def collect_objects(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _step(value: Any, step: str, below: list[Any]) -> None:
-    if step == "@":
-        if isinstance(value, list):
-            below.extend(item for item in value if item is not None)
-    elif isinstance(value, dict):
+    """A field ``step`` (never ``"@"``) read through lists, as ``collect`` reads it."""
+    if isinstance(value, dict):
         child = value.get(step)
         if child is not None:
             below.append(child)

@@ -61,6 +61,12 @@ class GatewayResponse:
     encoded: bytes | None = None
 
 
+def _within(count: int, limit: int, what: str, code: str) -> None:
+    if count > limit:
+        message = f"Maximum {what} limit exceeded ({count} > {limit})."
+        raise OperationError([coded(message, code)])
+
+
 def _label_active(label: str) -> bool:
     """``percent(N)``: on for N% of requests. Other labels are off (Router turns those on only
     through customizations, which Hansa does not have yet)."""
@@ -225,8 +231,7 @@ class Gateway:
             coerced = self.coerce_variables(prepared, variables)
             assignment = prepared.assignment(coerced)
             selection = prepared.normalized(assignment)
-            self._check_depth(prepared.depth(assignment))
-            self._check_shape(prepared, selection)
+            self._check_limits(prepared, assignment, selection)
             root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
             introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
             if introspected and not self.config.introspection:
@@ -305,41 +310,16 @@ class Gateway:
         await execute_plan(plan, state)
         return state
 
-    def _check_shape(self, prepared: PreparedOperation, selection: Selection) -> None:
-        """The aliases and root fields limits, when configured."""
-        limit = self.config.max_aliases
-        if limit is not None and prepared.alias_count > limit:
-            raise OperationError(
-                [
-                    coded(
-                        f"Maximum aliases limit exceeded ({prepared.alias_count} > {limit}).",
-                        "MAX_ALIASES_LIMIT",
-                    )
-                ]
-            )
-        limit = self.config.max_root_fields
-        if limit is not None:
+    def _check_limits(
+        self, prepared: PreparedOperation, assignment: tuple[bool, ...], selection: Selection
+    ) -> None:
+        """Depth, and the aliases and root fields limits where configured."""
+        _within(prepared.depth(assignment), self.config.max_depth, "depth", "MAX_DEPTH_LIMIT")
+        if self.config.max_aliases is not None:
+            _within(prepared.alias_count, self.config.max_aliases, "aliases", "MAX_ALIASES_LIMIT")
+        if self.config.max_root_fields is not None:
             count = len(selection.fields_for(prepared.root_type, self.supergraph.implements))
-            if count > limit:
-                raise OperationError(
-                    [
-                        coded(
-                            f"Maximum root fields limit exceeded ({count} > {limit}).",
-                            "MAX_ROOT_FIELDS_LIMIT",
-                        )
-                    ]
-                )
-
-    def _check_depth(self, depth: int) -> None:
-        if depth > self.config.max_depth:
-            raise OperationError(
-                [
-                    coded(
-                        f"Maximum depth limit exceeded ({depth} > {self.config.max_depth}).",
-                        "MAX_DEPTH_LIMIT",
-                    )
-                ]
-            )
+            _within(count, self.config.max_root_fields, "root fields", "MAX_ROOT_FIELDS_LIMIT")
 
     def _introspect(
         self, prepared: PreparedOperation, variables: dict[str, Any], state: ExecutionState

@@ -54,14 +54,9 @@ class SubgraphEndpoint:
     timeout: float = 30.0
     headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
 
-    @property
+    @functools.cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
-        return _timeout(self.timeout)
-
-
-@functools.lru_cache(maxsize=64)
-def _timeout(seconds: float) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=seconds)
+        return aiohttp.ClientTimeout(total=self.timeout)
 
 
 _HEADERS = {"content-type": "application/json", "accept": ACCEPT}
