@@ -178,6 +178,10 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
         host, port = listen_address(settings)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
+    # Plugins named in the file are imported from beside it or from the working directory.
+    for where in (Path.cwd(), *([config_path.resolve().parent] if config_path else [])):
+        if str(where) not in sys.path:
+            sys.path.insert(0, str(where))
     supergraph_path = _path(settings.gateway.supergraph)
     subgraphs_path = _path(settings.gateway.subgraphs)
     if (supergraph_path is None) == (subgraphs_path is None):

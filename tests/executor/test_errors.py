@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hansa.executor.errors import ErrorCollector, ResponseError
-from hansa.transport.http import MALFORMED, SubgraphFetchError
+from hansa.transport.client import MALFORMED, SubgraphFetchError
 
 
 def test_subgraph_error_keeps_message_and_extensions_and_names_the_subgraph() -> None:

@@ -11,9 +11,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +20,16 @@ import pytest
 from hansa.composition import SubgraphInput, compose
 from hansa.demo import accounts, products, reviews
 from hansa.gateway import GatewayConfig, create_app
-from hansa.gateway.gateway import Gateway, GatewayResponse
+from hansa.gateway.gateway import Gateway
 from hansa.http.asgi import Receive, Scope, Send, read_body, send_response
 from hansa.http.serve import serving
+from hansa.pipeline import GatewayResponse
 from hansa.subgraph import Subgraph
+from tests.support.federation import federation
 from tests.support.http import post_graphql
 
 FED2 = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])\n'
 DEMO = Path(__file__).resolve().parents[2] / "src/hansa/demo/supergraph.graphql"
-
-
-@contextmanager
-def federation(
-    *subgraphs: Subgraph, apps: dict[str, Any] | None = None, **config: Any
-) -> Iterator[str]:
-    """Compose ``subgraphs``, serve them (or ``apps`` in their place) and a gateway with
-    ``GatewayConfig(**config)``; yield its URL."""
-    result = compose([SubgraphInput(s.name, f"http://{s.name}.invalid", s.sdl) for s in subgraphs])
-    assert result.supergraph_sdl is not None, [str(e) for e in result.errors]
-    served = [(apps or {}).get(s.name) or s.asgi_app() for s in subgraphs]
-    with serving(*served) as urls:
-        overrides = {s.name: f"{u}/graphql" for s, u in zip(subgraphs, urls, strict=True)}
-        settings = GatewayConfig(subgraph_urls=overrides, **config)
-        with serving(create_app(result.supergraph_sdl, settings)) as (base,):
-            yield f"{base}/graphql"
 
 
 def test_variable_defaults_reach_the_subgraph() -> None:

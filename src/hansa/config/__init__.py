@@ -47,6 +47,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         graphiql=gateway.graphiql,
         forward_headers=tuple(h.lower() for h in gateway.forward_headers),
         inbound_dedup=gateway.inbound_dedup,
+        plugins=tuple(gateway.plugins),
     )
 
 

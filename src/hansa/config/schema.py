@@ -55,6 +55,11 @@ class GatewaySection:
     subgraph_timeout_ms: int = key(
         30_000, "Default time a subgraph request may take, in milliseconds.", minimum=1
     )
+    plugins: list[str] = key(
+        [],
+        'Plugins to load after the built-in ones, as `"package.module:Name"` (a `Plugin`'
+        " subclass or a factory called without arguments); see `docs/plugins.md`.",
+    )
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hansa.transport.http import SubgraphFetchError
+from hansa.transport.client import SubgraphFetchError
 
 Path = list[str | int]
 

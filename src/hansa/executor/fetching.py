@@ -20,6 +20,7 @@ import orjson
 
 from hansa.executor.errors import ErrorCollector, ResponseError
 from hansa.executor.paths import PathLink, path_list
+from hansa.pipeline.context import RequestContext, SubgraphRequest
 from hansa.planner.plan import (
     Condition,
     EntityBatch,
@@ -31,14 +32,17 @@ from hansa.planner.plan import (
     Sequence,
 )
 from hansa.planner.subgraph_selection import SubSelection
-from hansa.transport.http import SubgraphFetchError, SubgraphTransport
+from hansa.transport.client import SubgraphClient, SubgraphFetchError
 
 
 @dataclass
 class ExecutionState:
-    transport: SubgraphTransport
+    client: SubgraphClient
     variables: dict[str, Any]
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The request this execution answers (its failures are recorded there); None when the
+    # executor runs on its own.
+    context: RequestContext | None = None
     data: dict[str, Any] = field(default_factory=dict)
     errors: ErrorCollector = field(default_factory=ErrorCollector)
     # A fetch selecting fragile requirements inline reported errors (see ``Fetch``).
@@ -84,10 +88,16 @@ def _payload(names: tuple[str, ...], operation: str, state: ExecutionState) -> d
 async def _send(
     subgraph: str, payload: dict[str, Any], state: ExecutionState
 ) -> dict[str, Any] | None:
+    context = state.context
+    operation = context.operation if context is not None else None
+    kind = operation.kind if operation is not None else "query"
+    request = SubgraphRequest(subgraph, payload, dict(state.headers), kind, context)
     try:
-        return await state.transport.fetch(subgraph, payload, state.headers)
+        return await state.client.fetch(request)
     except SubgraphFetchError as failure:
         state.errors.add(ResponseError.from_fetch_failure(failure))
+        if context is not None:
+            context.failures.append(failure)
         return None
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hansa.gateway.config import GatewayConfig
-from hansa.gateway.gateway import Gateway, GatewayResponse
+from hansa.gateway.gateway import Gateway
+from hansa.pipeline.context import GatewayResponse
 
 if TYPE_CHECKING:
     from hansa.server.app import create_app

@@ -38,3 +38,6 @@ class GatewayConfig:
     # share one execution and one encoded answer. Off by default: it trades a little latency
     # isolation for throughput under duplicate load. Mutations never share.
     inbound_dedup: bool = False
+    # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
+    # without arguments (``docs/plugins.md``). They run after the built-in ones.
+    plugins: tuple[str, ...] = ()

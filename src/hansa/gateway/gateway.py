@@ -1,7 +1,9 @@
 """The gateway pipeline: request → prepared operation → plan → fetches → completed response.
 
 Everything per operation (parse, validation, normalization, plan, subgraph operation text) is
-cached; per request only variables are coerced, fetches run, results merge and complete.
+cached; per request only variables are coerced, fetches run, results merge and complete. The
+plugins' hooks (``hansa.pipeline``) run between the stages; features that are not the core of
+federation (limits, resilience, demand control, rate limits) are plugins on those hooks.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import contextlib
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +24,7 @@ from hansa.executor.completion import Completer
 from hansa.executor.errors import ResponseError
 from hansa.executor.fetching import ExecutionState, execute_plan
 from hansa.gateway.config import GatewayConfig
-from hansa.operation.normalized import Selection
+from hansa.gateway.plugins import configured_plugins
 from hansa.operation.prepare import (
     INTROSPECTION_FIELDS,
     OperationCache,
@@ -31,6 +33,8 @@ from hansa.operation.prepare import (
     coded,
     format_error,
 )
+from hansa.pipeline.context import GatewayResponse, OperationInfo, RequestContext
+from hansa.pipeline.plugin import Pipeline, Plugin
 from hansa.planner.builder import PlanningError
 from hansa.planner.plan import QueryPlan
 from hansa.planner.query_planner import QueryPlanner
@@ -45,26 +49,9 @@ PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 class _Request:
     """One client operation as ``Gateway.execute`` received it."""
 
-    query: str | None
-    variables: Mapping[str, Any] | None
-    operation_name: str | None
-    headers: Mapping[str, str] | None
+    context: RequestContext
     allowed_kinds: tuple[str, ...]
     include_plan: bool
-
-
-@dataclass
-class GatewayResponse:
-    status: int
-    body: dict[str, Any]
-    # ``body`` as JSON, once encoded (shared by requests deduplicated into one execution).
-    encoded: bytes | None = None
-
-
-def _within(count: int, limit: int, what: str, code: str) -> None:
-    if count > limit:
-        message = f"Maximum {what} limit exceeded ({count} > {limit})."
-        raise OperationError([coded(message, code)])
 
 
 def _label_active(label: str) -> bool:
@@ -77,7 +64,17 @@ def _label_active(label: str) -> bool:
 class Gateway:
     """Executes client operations against one supergraph. Reuse it across requests."""
 
-    def __init__(self, supergraph: Supergraph | str, config: GatewayConfig | None = None) -> None:
+    def __init__(
+        self,
+        supergraph: Supergraph | str,
+        config: GatewayConfig | None = None,
+        plugins: Sequence[Plugin] = (),
+        *,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        """``plugins`` run after the built-in ones ``config`` asks for. A reloaded gateway
+        passes its predecessor's ``pipeline`` instead, so plugin state (breakers, rate-limit
+        buckets) carries over."""
         self.config = config or GatewayConfig()
         self.supergraph = (
             supergraph if isinstance(supergraph, Supergraph) else read_supergraph(supergraph)
@@ -94,6 +91,12 @@ class Gateway:
         self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
         self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[GatewayResponse]] = {}
+        if pipeline is None:
+            pipeline = Pipeline([*configured_plugins(self.config), *plugins])
+        elif plugins:
+            raise TypeError("pass either plugins or a pipeline, not both")
+        self.pipeline = pipeline
+        pipeline.load(self.supergraph)
         self.transport = SubgraphTransport(
             {
                 name: SubgraphEndpoint(
@@ -105,9 +108,13 @@ class Gateway:
                 for name, info in self.supergraph.subgraphs.items()
             }
         )
+        self.client = pipeline.client(self.transport)
 
-    async def close(self) -> None:
-        await self.transport.close()
+    async def close(self, *, keep_plugins: bool = False) -> None:
+        """Close the subgraph connections, and the plugins unless a successor still uses them."""
+        await self.client.close()
+        if not keep_plugins:
+            await self.pipeline.close()
 
     def _labels(self) -> frozenset[str]:
         if not self.supergraph.override_labels:
@@ -149,24 +156,36 @@ class Gateway:
         *,
         allowed_kinds: tuple[str, ...] = ("query", "mutation"),
         include_plan: bool = False,
+        client: str | None = None,
     ) -> GatewayResponse:
         """Run one operation; request errors come back as a 4xx ``GatewayResponse``, a request
         that takes longer than ``request_timeout`` as a 504 (``GATEWAY_TIMEOUT``, its fetches
-        cancelled).
+        cancelled). ``headers`` have lower-case names; ``client`` is the caller's address.
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
-        request = _Request(query, variables, operation_name, headers, allowed_kinds, include_plan)
+        context = RequestContext(query, variables, operation_name, headers or {}, client)
+        pipeline = self.pipeline
         try:
             async with asyncio.timeout(self.config.request_timeout):
-                return await self._deduplicated(request)
+                if pipeline.request_hooks:
+                    answer = await pipeline.on_request(context)
+                    if answer is not None:
+                        return await self._respond(context, answer)
+                return await self._deduplicated(_Request(context, allowed_kinds, include_plan))
         except TimeoutError:
             seconds = self.config.request_timeout
             message = f"The request did not complete within {seconds:g} s."
-            return GatewayResponse(504, {"errors": [coded(message, "GATEWAY_TIMEOUT")]})
+            timeout = GatewayResponse(504, {"errors": [coded(message, "GATEWAY_TIMEOUT")]})
+            return await self._respond(context, timeout)
+
+    async def _respond(self, context: RequestContext, response: GatewayResponse) -> GatewayResponse:
+        if self.pipeline.response_hooks:
+            await self.pipeline.on_response(context, response)
+        return response
 
     async def _deduplicated(self, request: _Request) -> GatewayResponse:
-        query, operation_name = request.query, request.operation_name
+        query, operation_name = request.context.query, request.context.operation_name
         if query and len(query) > PREPARE_IN_THREAD_BYTES and query not in self.operations:
             # Parsing and validating a large new document can take a second (validation is
             # quadratic in repeated fields): do it in a worker thread so the event loop keeps
@@ -190,26 +209,30 @@ class Gateway:
 
     def _dedup_key(self, request: _Request) -> tuple[Any, ...] | None:
         """What makes two requests the same execution; None for anything but a valid query."""
+        context = request.context
         try:
-            if self.prepare(request.query, request.operation_name).kind != "query":
+            if self.prepare(context.query, context.operation_name).kind != "query":
                 return None
-            variables = request.variables
+            variables = context.variables
             encoded = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
         except (OperationError, orjson.JSONEncodeError):
             return None
-        headers = request.headers or {}
         forwarded = tuple(
-            sorted((n, v) for n, v in headers.items() if n in self.config.forward_headers)
+            sorted((n, v) for n, v in context.headers.items() if n in self.config.forward_headers)
         )
-        return (request.query, request.operation_name, encoded, forwarded, request.include_plan)
+        return (context.query, context.operation_name, encoded, forwarded, request.include_plan)
 
     async def _execute(self, request: _Request) -> GatewayResponse:
-        query, variables, operation_name = request.query, request.variables, request.operation_name
-        headers, allowed_kinds = request.headers, request.allowed_kinds
-        include_plan = request.include_plan
+        """One execution and its ``on_response`` (shared by requests deduplicated into it)."""
+        context = request.context
+        return await self._respond(context, await self._answer(request))
+
+    async def _answer(self, request: _Request) -> GatewayResponse:
+        context = request.context
+        pipeline = self.pipeline
         try:
-            prepared = self.prepare(query, operation_name)
-            if prepared.kind not in allowed_kinds:
+            prepared = self.prepare(context.query, context.operation_name)
+            if prepared.kind not in request.allowed_kinds:
                 if prepared.kind == "subscription":
                     raise OperationError(
                         [
@@ -228,10 +251,14 @@ class Gateway:
                     ],
                     status=405,
                 )
-            coerced = self.coerce_variables(prepared, variables)
+            coerced = self.coerce_variables(prepared, context.variables)
             assignment = prepared.assignment(coerced)
             selection = prepared.normalized(assignment)
-            self._check_limits(prepared, assignment, selection)
+            context.operation = OperationInfo(prepared, coerced, assignment, selection)
+            if pipeline.operation_hooks:
+                answer = await pipeline.on_operation(context)
+                if answer is not None:
+                    return answer
             root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
             introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
             if introspected and not self.config.introspection:
@@ -239,6 +266,9 @@ class Gateway:
                     [coded("Introspection has been disabled.", "INTROSPECTION_DISABLED")]
                 )
             plan = self.planner.plan(prepared, assignment, self._labels())
+            if pipeline.plan_hooks:
+                plan = await pipeline.on_plan(context, plan)
+            context.plan = plan
         except OperationError as error:
             return GatewayResponse(error.status, {"errors": error.errors})
         except PlanningError as error:
@@ -253,11 +283,11 @@ class Gateway:
 
         forwarded = {
             name: value
-            for name, value in (headers or {}).items()
+            for name, value in context.headers.items()
             if name in self.config.forward_headers
         }
         try:
-            state = await self._run(plan, prepared, coerced, forwarded, introspected)
+            state = await self._run(plan, context, forwarded, introspected)
             if state.requirement_errors and prepared.kind == "query":
                 # A required field fetched with client data failed and may have nulled that
                 # data: run the plan that fetches such requirements apart (queries only: a
@@ -269,7 +299,8 @@ class Gateway:
                 except PlanningError:
                     pass  # no such plan: the first answer stands
                 else:
-                    state = await self._run(plan, prepared, coerced, forwarded, introspected)
+                    context.failures.clear()
+                    state = await self._run(plan, context, forwarded, introspected)
             data = self.completer.complete(
                 selection, prepared.root_type, state.data, state.errors, introspected
             )
@@ -292,34 +323,24 @@ class Gateway:
         if state.errors:
             body["errors"] = state.errors.formatted()
         body["data"] = data
-        if include_plan:
+        if request.include_plan:
             body["extensions"] = {"queryPlan": plan.pretty()}
         return GatewayResponse(200, body)
 
     async def _run(
         self,
         plan: QueryPlan,
-        prepared: PreparedOperation,
-        variables: dict[str, Any],
+        context: RequestContext,
         headers: dict[str, str],
         introspected: frozenset[str],
     ) -> ExecutionState:
-        state = ExecutionState(self.transport, variables, headers)
+        operation = context.operation
+        assert operation is not None
+        state = ExecutionState(self.client, operation.variables, headers, context=context)
         if introspected:
-            self._introspect(prepared, variables, state)
+            self._introspect(operation.prepared, operation.variables, state)
         await execute_plan(plan, state)
         return state
-
-    def _check_limits(
-        self, prepared: PreparedOperation, assignment: tuple[bool, ...], selection: Selection
-    ) -> None:
-        """Depth, and the aliases and root fields limits where configured."""
-        _within(prepared.depth(assignment), self.config.max_depth, "depth", "MAX_DEPTH_LIMIT")
-        if self.config.max_aliases is not None:
-            _within(prepared.alias_count, self.config.max_aliases, "aliases", "MAX_ALIASES_LIMIT")
-        if self.config.max_root_fields is not None:
-            count = len(selection.fields_for(prepared.root_type, self.supergraph.implements))
-            _within(count, self.config.max_root_fields, "root fields", "MAX_ROOT_FIELDS_LIMIT")
 
     def _introspect(
         self, prepared: PreparedOperation, variables: dict[str, Any], state: ExecutionState

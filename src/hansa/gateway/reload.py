@@ -66,7 +66,7 @@ async def reload_file(app: GatewayApp, path: Path) -> bool:
 
 def _swap(app: GatewayApp, sdl: str) -> bool:
     try:
-        gateway = Gateway(sdl, app.config)
+        gateway = Gateway(sdl, app.config, pipeline=app.gateway.pipeline)
     except (SupergraphError, ValueError) as error:
         log.error("new supergraph refused, still serving the previous one: %s", error)
         return False

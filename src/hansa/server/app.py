@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from hansa.http.graphql_over_http import (
     error_body,
     response_media_type,
 )
+from hansa.pipeline.plugin import Plugin
 from hansa.server.graphiql import GRAPHIQL_HTML
 from hansa.supergraph import Supergraph
 
@@ -112,6 +113,9 @@ class GatewayApp:
         if path == "/health":
             await send_response(send, 200, b'{"status":"UP"}', APPLICATION_JSON)
             return
+        if path == "/health/ready":
+            await self._ready(send)
+            return
         if path not in GRAPHQL_PATHS:
             await send_response(
                 send,
@@ -154,9 +158,10 @@ class GatewayApp:
             headers_dict(scope),
             allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
             include_plan=include_plan,
+            client=_client_address(scope),
         )
         status = result.status
-        extra: list[tuple[bytes, bytes]] = []
+        extra = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in result.headers]
         if status == 405:
             extra.append((b"allow", b"POST"))
         try:
@@ -177,19 +182,34 @@ class GatewayApp:
             )
         await send_response(send, status, body, media, extra)
 
+    async def _ready(self, send: Send) -> None:
+        """Readiness for load balancers: 200 while every plugin lets traffic in, else 503;
+        the body carries the plugins' detail (circuit breakers' states)."""
+        ready, detail = self.gateway.pipeline.health()
+        body = orjson.dumps({"status": "READY" if ready else "NOT_READY", **detail})
+        await send_response(send, 200 if ready else 503, body, APPLICATION_JSON)
+
+
+def _client_address(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
 
 async def _close_later(gateway: Gateway, grace: float = 30.0) -> None:
-    """Give in-flight requests on a replaced gateway time to finish, then close its pool."""
+    """Give in-flight requests on a replaced gateway time to finish, then close its pool (the
+    plugins live on in its successor)."""
     await asyncio.sleep(grace)
-    await gateway.close()
+    await gateway.close(keep_plugins=True)
 
 
 def create_app(
     supergraph: str | Path | Supergraph,
     config: GatewayConfig | None = None,
+    plugins: Sequence[Plugin] = (),
     **options: Any,
 ) -> GatewayApp:
-    """An ASGI app serving ``supergraph`` (SDL text, a path to it, or a read ``Supergraph``).
+    """An ASGI app serving ``supergraph`` (SDL text, a path to it, or a read ``Supergraph``),
+    with ``plugins`` after the built-in ones (``docs/plugins.md``).
 
     Keyword options are ``GatewayConfig`` fields, for convenience:
     ``create_app("supergraph.graphql", subgraph_urls={"accounts": "http://..."})``.
@@ -204,4 +224,4 @@ def create_app(
         and supergraph.endswith((".graphql", ".graphqls", ".gql"))
     ):
         supergraph = Path(supergraph).read_text()
-    return GatewayApp(Gateway(supergraph, config))
+    return GatewayApp(Gateway(supergraph, config, plugins))

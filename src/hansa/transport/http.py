@@ -1,4 +1,5 @@
-"""HTTP to subgraphs: one keep-alive connection pool per subgraph, per-subgraph timeouts.
+"""HTTP to subgraphs (a ``SubgraphClient``): one keep-alive connection pool per subgraph,
+per-subgraph timeouts, bounded (decompressed) response size.
 
 Failures never raise past this module as anything but ``SubgraphFetchError``, whose ``code`` is
 the Apollo Router code the client will see: ``SUBREQUEST_HTTP_ERROR`` for a subgraph that is
@@ -15,36 +16,25 @@ gateway built, not the client's.
 
 from __future__ import annotations
 
-import asyncio
 import functools
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
 import orjson
 
+from hansa.pipeline.context import SubgraphRequest
+from hansa.transport.client import HTTP_ERROR, MALFORMED, FailureKind, SubgraphFetchError
+
 ACCEPT = "application/graphql-response+json, application/json;q=0.9"
 
-
-HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
-MALFORMED = "SUBREQUEST_MALFORMED_RESPONSE"
-
-
-class SubgraphFetchError(Exception):
-    """A fetch that produced no GraphQL response; worded as Apollo Router words it."""
-
-    def __init__(self, subgraph: str, reason: str, code: str, status: int | None = None) -> None:
-        if code == MALFORMED:
-            message = f"service '{subgraph}' response was malformed: {reason}"
-        else:
-            message = f"HTTP fetch failed from '{subgraph}': {reason}"
-        super().__init__(message)
-        self.subgraph = subgraph
-        self.reason = reason
-        self.message = message
-        self.code = code
-        self.status = status
+# A subgraph answer is read (after decompression) up to this many bytes: a small gzip body can
+# inflate a thousandfold, and a gateway holding it whole would be the one to run out of memory.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,6 +43,7 @@ class SubgraphEndpoint:
     url: str
     timeout: float = 30.0
     headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
+    max_response_bytes: int = MAX_RESPONSE_BYTES
 
     @functools.cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
@@ -84,33 +75,87 @@ class SubgraphTransport:
         for session in self._sessions.values():
             await session.close()
 
-    async def fetch(
-        self, subgraph: str, payload: dict[str, Any], headers: Mapping[str, str] | None = None
-    ) -> dict[str, Any]:
+    async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
+        subgraph = request.subgraph
         endpoint = self.endpoints[subgraph]
         try:
-            body = orjson.dumps(payload)
+            body = orjson.dumps(request.payload)
         except orjson.JSONEncodeError:
             raise SubgraphFetchError(
                 subgraph, "the request could not be encoded as JSON (nested too deeply)", HTTP_ERROR
             ) from None
-        if endpoint.headers or headers:
-            request_headers = {**_HEADERS, **endpoint.headers, **(headers or {})}
+        if endpoint.headers or request.headers:
+            request_headers = {**_HEADERS, **endpoint.headers, **request.headers}
         else:
             request_headers = _HEADERS
         try:
             async with self._client(subgraph).post(
                 endpoint.url, data=body, headers=request_headers, timeout=endpoint.client_timeout
             ) as response:
-                raw = await response.read()
                 status = response.status
+                if not 200 <= status < 300:
+                    raise _status_failure(subgraph, status, response.headers.get("retry-after"))
+                raw = await _read(response, endpoint.max_response_bytes, subgraph)
         except TimeoutError:
-            raise SubgraphFetchError(subgraph, "request timed out", HTTP_ERROR) from None
-        except (aiohttp.ClientError, OSError, asyncio.CancelledError) as error:
-            if isinstance(error, asyncio.CancelledError):
-                raise
-            raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR) from None
-        return _decode(subgraph, status, raw)
+            raise SubgraphFetchError(
+                subgraph, "request timed out", HTTP_ERROR, kind="timeout"
+            ) from None
+        except (aiohttp.ClientError, OSError) as error:
+            kind: FailureKind = (
+                "connect" if isinstance(error, aiohttp.ClientConnectorError) else "http"
+            )
+            raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR, kind=kind) from None
+        return _decode(subgraph, raw)
+
+
+async def _read(response: aiohttp.ClientResponse, limit: int, subgraph: str) -> bytes:
+    """The whole (decompressed) body, refusing it once it passes ``limit`` bytes."""
+    length = response.content_length
+    if length is not None and not response.headers.get("content-encoding"):
+        if length > limit:
+            raise _too_large(subgraph, limit)
+        return await response.read()  # the common case: a plain body of known size
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(subgraph, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(subgraph: str, limit: int) -> SubgraphFetchError:
+    return SubgraphFetchError(
+        subgraph, f"the response is larger than {limit} bytes", MALFORMED, kind="malformed"
+    )
+
+
+def _status_failure(subgraph: str, status: int, retry_after: str | None) -> SubgraphFetchError:
+    # Whatever the body: a 4xx with GraphQL errors is a request the subgraph refused
+    # (parse or validation failure), which Apollo Gateway reports as a failed fetch too.
+    return SubgraphFetchError(
+        subgraph,
+        f"{status}: {_reason(status)}",
+        HTTP_ERROR,
+        status,
+        retry_after=_seconds(retry_after),
+    )
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """``Retry-After`` as seconds: delay-seconds, or an HTTP date."""
+    if not retry_after:
+        return None
+    try:
+        return max(0.0, float(retry_after))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(retry_after)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _describe(error: BaseException) -> str:
@@ -129,16 +174,12 @@ def _describe(error: BaseException) -> str:
     return type(error).__name__  # never the library's own text: it may carry internals
 
 
-def _decode(subgraph: str, status: int, raw: bytes) -> dict[str, Any]:
+def _decode(subgraph: str, raw: bytes) -> dict[str, Any]:
     try:
         decoded = orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError:
         decoded = None
     is_graphql = isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded)
-    if not 200 <= status < 300:
-        # Whatever the body: a 4xx with GraphQL errors is a request the subgraph refused
-        # (parse or validation failure), which Apollo Gateway reports as a failed fetch too.
-        raise SubgraphFetchError(subgraph, f"{status}: {_reason(status)}", HTTP_ERROR, status)
     if decoded is None:
         raise SubgraphFetchError(subgraph, "the body is not JSON", MALFORMED)
     if is_graphql and (
@@ -161,8 +202,6 @@ def _decode(subgraph: str, status: int, raw: bytes) -> dict[str, Any]:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -1,0 +1,102 @@
+"""What travels through the pipeline: one ``RequestContext`` per client request, one
+``SubgraphRequest`` per subgraph fetch, and the ``GatewayResponse`` that ends the request.
+
+Stages fill the context as they go (``operation`` after parsing and validation, ``plan`` after
+planning, ``failures`` as fetches fail), so each hook sees everything decided before it.
+``state`` is the plugins' own space: one plugin can leave a value there for another (claims for
+a policy, a cost for telemetry) under a key of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hansa.operation.normalized import Selection
+    from hansa.operation.prepare import PreparedOperation
+    from hansa.planner.plan import QueryPlan
+    from hansa.transport.client import SubgraphFetchError
+
+
+@dataclass
+class GatewayResponse:
+    """The answer to one request: an HTTP status, a GraphQL response body and extra headers."""
+
+    status: int
+    body: dict[str, Any]
+    # ``body`` as JSON, once encoded (shared by requests deduplicated into one execution).
+    encoded: bytes | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def refusal(
+        cls, status: int, code: str, message: str, extensions: Mapping[str, Any] | None = None
+    ) -> GatewayResponse:
+        """A request refused before execution: one error with ``extensions.code``, no data."""
+        error = {"message": message, "extensions": {"code": code, **(extensions or {})}}
+        return cls(status, {"errors": [error]})
+
+
+@dataclass(slots=True)
+class OperationInfo:
+    """The operation a request runs, once parsed, validated and its variables coerced."""
+
+    prepared: PreparedOperation
+    variables: dict[str, Any]
+    assignment: tuple[bool, ...]  # the @skip/@include conditions' values
+    selection: Selection  # normalized for ``assignment``
+
+    @property
+    def kind(self) -> str:
+        return self.prepared.kind
+
+    @property
+    def name(self) -> str | None:
+        return self.prepared.name
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """One client request as it moves through the pipeline."""
+
+    query: str | None
+    variables: Mapping[str, Any] | None
+    operation_name: str | None
+    # Request headers, lower-case names.
+    headers: Mapping[str, str]
+    # The client's address as the server saw it (None when called from Python).
+    client: str | None = None
+    operation: OperationInfo | None = None
+    plan: QueryPlan | None = None
+    # Every fetch that produced no response, in the order they failed.
+    failures: list[SubgraphFetchError] = field(default_factory=list)
+    # Plugins' values, each under a key of its own.
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass(slots=True)
+class SubgraphRequest:
+    """One fetch: the GraphQL payload for ``subgraph`` and the headers to send with it.
+
+    A hook may replace ``headers`` or ``payload``; they are this fetch's own."""
+
+    subgraph: str
+    payload: dict[str, Any]
+    headers: dict[str, str]
+    # "query" or "mutation": only queries may be sent twice.
+    kind: str
+    context: RequestContext | None = None
+
+
+@dataclass(slots=True)
+class SubgraphResponse:
+    """How one fetch ended: a GraphQL response, or the failure, and how long it took."""
+
+    body: dict[str, Any] | None
+    failure: SubgraphFetchError | None
+    seconds: float
