@@ -75,7 +75,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[subgraphs.products]\nretry = 3\n",
             2,
-            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, headers",
+            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, retries, headers",
         ),
         (
             "[subgraphs.products]\nheaders = { x = 1 }\n",
@@ -85,7 +85,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[gatway]\nlisten = 'x'\n",
             1,
-            "gatway: unknown key; accepted here: gateway, subgraphs, limits",
+            "gatway: unknown key; accepted here: gateway, subgraphs, limits, federation",
         ),
         ("[gateway]\nforward_headers = 'authorization'\n", 2, "must be a list of strings"),
         ("[gateway\nlisten = 1\n", 1, "not valid TOML"),

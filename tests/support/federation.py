@@ -12,6 +12,7 @@ from hansa.gateway import GatewayConfig, create_app
 from hansa.http.serve import serving
 from hansa.pipeline import Plugin
 from hansa.subgraph import Subgraph
+from tests.support.http import free_port
 
 
 def supergraph_of(*subgraphs: Subgraph) -> str:
@@ -25,14 +26,18 @@ def federation(
     *subgraphs: Subgraph,
     apps: dict[str, Any] | None = None,
     plugins: Sequence[Plugin] = (),
+    down: Sequence[str] = (),
     **config: Any,
 ) -> Iterator[str]:
-    """Compose ``subgraphs``, serve them (or ``apps`` in their place) and a gateway with
-    ``GatewayConfig(**config)`` and ``plugins``; yield its GraphQL URL."""
+    """Compose ``subgraphs``, serve them (or ``apps`` in their place; the ``down`` ones at a
+    port nothing listens on) and a gateway with ``GatewayConfig(**config)`` and ``plugins``;
+    yield its GraphQL URL."""
     sdl = supergraph_of(*subgraphs)
     served = [(apps or {}).get(s.name) or s.asgi_app() for s in subgraphs]
     with serving(*served) as urls:
         overrides = {s.name: f"{u}/graphql" for s, u in zip(subgraphs, urls, strict=True)}
+        for name in down:
+            overrides[name] = f"http://127.0.0.1:{free_port()}/graphql"
         settings = GatewayConfig(subgraph_urls=overrides, **config)
         with serving(create_app(sdl, settings, plugins)) as (base,):
             yield f"{base}/graphql"

@@ -24,8 +24,11 @@ __all__ = [
 def gateway_config(config: HansaConfig) -> GatewayConfig:
     """The ``GatewayConfig`` the file describes."""
     from hansa.gateway.config import GatewayConfig
+    from hansa.plugins.circuit_breaker import BreakerPolicy
+    from hansa.plugins.retries import RetryPolicy
 
-    gateway, limits = config.gateway, config.limits
+    gateway, limits, federation = config.gateway, config.limits, config.federation
+    retry, breaker = federation.retry, federation.circuit_breaker
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
@@ -39,6 +42,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         max_tokens=limits.max_tokens,
         max_aliases=limits.max_aliases,
         max_root_fields=limits.max_root_fields,
+        max_subgraph_response_bytes=limits.max_subgraph_response_bytes,
         max_cached_documents=limits.max_cached_documents,
         max_cached_document_bytes=limits.max_cached_document_bytes,
         max_cached_plans=limits.max_cached_plans,
@@ -48,6 +52,24 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         forward_headers=tuple(h.lower() for h in gateway.forward_headers),
         inbound_dedup=gateway.inbound_dedup,
         plugins=tuple(gateway.plugins),
+        retry=RetryPolicy(
+            retry.retries,
+            retry.backoff_ms / 1000,
+            retry.max_backoff_ms / 1000,
+            retry.budget_percent,
+            retry.min_per_second,
+        ),
+        subgraph_retries={
+            n: s.retries for n, s in config.subgraphs.items() if s.retries is not None
+        },
+        circuit_breaker=BreakerPolicy(
+            breaker.failure_threshold, breaker.recovery_timeout_secs, breaker.success_threshold
+        )
+        if breaker.enabled
+        else None,
+        degraded_extension=federation.degraded_extension,
+        degraded_field=federation.degraded_field,
+        dedup_subgraph_requests=federation.dedup_subgraph_requests,
     )
 
 

@@ -33,22 +33,34 @@ timeout_ms = 5000
 
 [limits]
 max_depth = 30
+
+[federation.circuit_breaker]
+enabled = true
 ```
 """
 
 
 def markdown() -> str:
     parts = [INTRO]
-    hints = typing.get_type_hints(HansaConfig)
-    for spec in fields(HansaConfig):
-        hint = hints[spec.name]
-        if typing.get_origin(hint) is dict:
-            title, cls = f"[{spec.name}.NAME]", spec.metadata["item"]
-        else:
-            title, cls = f"[{spec.name}]", hint
-        parts.append(f"## `{title}`\n\n{spec.metadata['doc']}\n")
-        parts.append(_table(cls))
+    _sections(HansaConfig, "", parts)
     return "\n".join(parts)
+
+
+def _sections(cls: Any, prefix: str, parts: list[str]) -> None:
+    """One heading and table per section, nested sections (``[federation.retry]``) after
+    their parent's table."""
+    hints = typing.get_type_hints(cls)
+    for spec in fields(cls):
+        hint = hints[spec.name]
+        if typing.get_origin(hint) is dict and "item" in spec.metadata:
+            title, inner = f"{prefix}{spec.name}.NAME", spec.metadata["item"]
+        elif is_dataclass(hint):
+            title, inner = f"{prefix}{spec.name}", hint
+        else:
+            continue
+        parts.append(f"## `[{title}]`\n\n{spec.metadata['doc']}\n")
+        parts.append(_table(inner))
+        _sections(inner, f"{title}.", parts)
 
 
 def _table(cls: Any) -> str:
@@ -56,6 +68,8 @@ def _table(cls: Any) -> str:
     hints = typing.get_type_hints(cls)
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for spec in fields(cls):
+        if is_dataclass(hints[spec.name]):
+            continue  # a section of its own
         default = default_of(spec)
         shown = "none" if default is None else f"`{_toml(default)}`"
         rows.append(
@@ -72,7 +86,7 @@ def _type(hint: Any) -> str:
         return f"table of {_type(args[1])}s"
     if args and typing.get_origin(hint) is not list:
         return _type(args[0])
-    return {str: "string", int: "integer", bool: "boolean"}.get(hint, str(hint))
+    return {str: "string", int: "integer", bool: "boolean", float: "number"}.get(hint, str(hint))
 
 
 def _toml(value: Any) -> str:

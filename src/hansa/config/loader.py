@@ -136,9 +136,12 @@ class _Reader:
             if not isinstance(value, bool):
                 raise self.fail(path, f"must be true or false, not {_kind(value)}")
             return value
-        if hint is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise self.fail(path, f"must be an integer, not {_kind(value)}")
+        if hint is int or hint is float:
+            allowed = int if hint is int else int | float
+            if isinstance(value, bool) or not isinstance(value, allowed):
+                wanted = "an integer" if hint is int else "a number"
+                raise self.fail(path, f"must be {wanted}, not {_kind(value)}")
+            value = hint(value)
             minimum = metadata.get("minimum")
             if minimum is not None and value < minimum:
                 raise self.fail(path, f"must be at least {minimum}, not {value}")
@@ -179,7 +182,9 @@ def _kind(value: Any) -> str:
 
 
 def _name(hint: Any) -> str:
-    return {str: "strings", int: "integers", bool: "booleans"}.get(hint, str(hint))
+    return {str: "strings", int: "integers", bool: "booleans", float: "numbers"}.get(
+        hint, str(hint)
+    )
 
 
 def default_of(spec: Any) -> Any:

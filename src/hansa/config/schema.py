@@ -70,6 +70,11 @@ class SubgraphSection:
         "Time a request to this subgraph may take (default: `gateway.subgraph_timeout_ms`).",
         minimum=1,
     )
+    retries: int | None = key(
+        None,
+        "Retries of a failed query to this subgraph (default: `federation.retry.retries`).",
+        minimum=0,
+    )
     headers: dict[str, str] = key(
         {},
         'Headers sent with every request to this subgraph (`{ authorization = "Bearer'
@@ -99,6 +104,12 @@ class LimitsSection:
         "Time a whole request may take before it is answered 504 with `GATEWAY_TIMEOUT`.",
         minimum=1,
     )
+    max_subgraph_response_bytes: int = key(
+        32 * 1024 * 1024,
+        "Largest subgraph answer read, in bytes after decompression"
+        " (`SUBREQUEST_MALFORMED_RESPONSE` beyond: a gzip bomb cannot exhaust memory).",
+        minimum=1,
+    )
     max_cached_documents: int = key(1000, "Parsed and validated documents kept.", minimum=1)
     max_cached_document_bytes: int = key(
         16 * 1024 * 1024,
@@ -109,9 +120,73 @@ class LimitsSection:
 
 
 @dataclass
+class RetrySection:
+    retries: int = key(
+        1,
+        "Retries of a subgraph query that failed in a way another attempt can cure (timeout,"
+        " lost connection, 429, 502, 503, 504). Mutations are never retried.",
+        minimum=0,
+    )
+    backoff_ms: int = key(
+        50, "Longest wait before the first retry; doubles per retry, with full jitter.", minimum=0
+    )
+    max_backoff_ms: int = key(
+        2_000,
+        "Longest wait before any retry; a `Retry-After` longer than this ends the retries.",
+        minimum=0,
+    )
+    budget_percent: float = key(
+        20.0,
+        "Retries may add at most this share of the last 10 s of requests (plus `min_per_second`).",
+        minimum=0,
+    )
+    min_per_second: float = key(10.0, "Retries per second always allowed.", minimum=0)
+
+
+@dataclass
+class CircuitBreakerSection:
+    enabled: bool = key(False, "A circuit breaker per subgraph.")
+    failure_threshold: int = key(
+        5, "Consecutive failures that open a subgraph's circuit.", minimum=1
+    )
+    recovery_timeout_secs: float = key(
+        30.0, "Seconds a circuit stays open before one probe request is let through.", minimum=0
+    )
+    success_threshold: int = key(
+        2, "Successful probes in a row that close the circuit again.", minimum=1
+    )
+
+
+@dataclass
+class FederationSection:
+    degraded_extension: bool = key(
+        True,
+        "When a fetch failed, add `extensions.degraded = {subgraphs, reasons}` to the response.",
+    )
+    degraded_field: bool = key(
+        False,
+        "Add `_degraded: Boolean` to the query root of the API schema: true when a fetch of the"
+        " same response failed.",
+    )
+    dedup_subgraph_requests: bool = key(
+        True, "Identical subgraph queries in flight at the same time are sent once."
+    )
+    retry: RetrySection = section(RetrySection, "Retries of failed subgraph queries.")
+    circuit_breaker: CircuitBreakerSection = section(
+        CircuitBreakerSection,
+        "closed → open after `failure_threshold` failures → half-open probe after"
+        " `recovery_timeout_secs` → closed after `success_threshold` successes. While open,"
+        " fetches fail at once with `SUBREQUEST_CIRCUIT_OPEN`.",
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
         {}, "Per subgraph, by its name in the supergraph: `[subgraphs.NAME]`.", item=SubgraphSection
     )
     limits: LimitsSection = section(LimitsSection, "Request limits and cache sizes.")
+    federation: FederationSection = section(
+        FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
+    )

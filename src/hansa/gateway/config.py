@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hansa.plugins.circuit_breaker import BreakerPolicy
+from hansa.plugins.retries import RetryPolicy
+
 
 @dataclass(frozen=True)
 class GatewayConfig:
@@ -14,6 +17,9 @@ class GatewayConfig:
     subgraph_timeouts: dict[str, float] = field(default_factory=dict)
     # Subgraph name -> headers sent with every request to it (credentials, routing).
     subgraph_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Largest subgraph answer read, in bytes after decompression (SUBREQUEST_MALFORMED_RESPONSE
+    # beyond).
+    max_subgraph_response_bytes: int = 32 * 1024 * 1024
     # Request limits.
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 100
@@ -38,6 +44,16 @@ class GatewayConfig:
     # share one execution and one encoded answer. Off by default: it trades a little latency
     # isolation for throughput under duplicate load. Mutations never share.
     inbound_dedup: bool = False
+    # Retries of failed subgraph queries (``plugins/retries.py``); per-subgraph retry counts.
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    subgraph_retries: dict[str, int] = field(default_factory=dict)
+    # A circuit breaker per subgraph (``plugins/circuit_breaker.py``); None: off.
+    circuit_breaker: BreakerPolicy | None = None
+    # ``extensions.degraded`` when a fetch failed; the ``_degraded: Boolean`` root field.
+    degraded_extension: bool = True
+    degraded_field: bool = False
+    # Identical subgraph queries in flight at once are sent once.
+    dedup_subgraph_requests: bool = True
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

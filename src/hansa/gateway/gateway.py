@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, execute
+from graphql import ExecutionResult, execute, extend_schema, parse
 from graphql.execution.values import get_variable_values
 
 from hansa.executor.completion import Completer
@@ -41,6 +42,7 @@ from hansa.planner.query_planner import QueryPlanner
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
 
+DEGRADED_FIELD = "_degraded"
 PREPARE_IN_THREAD_BYTES = 4096  # documents larger than this are first prepared off the loop
 PERCENT_LABEL = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 
@@ -52,6 +54,19 @@ class _Request:
     context: RequestContext
     allowed_kinds: tuple[str, ...]
     include_plan: bool
+
+
+def _with_degraded_field(supergraph: Supergraph) -> Supergraph | None:
+    """The supergraph whose API schema has ``_degraded: Boolean`` on the query root; None when
+    a subgraph already defines a field of that name (it stays the subgraph's)."""
+    root = supergraph.root_types.get("query", "Query")
+    if DEGRADED_FIELD in supergraph.types[root].fields:
+        return None
+    description = '"True when part of this response is missing because a subgraph fetch failed."'
+    extension = parse(f"extend type {root} {{ {description} {DEGRADED_FIELD}: Boolean }}")
+    return dataclasses.replace(
+        supergraph, api_schema=extend_schema(supergraph.api_schema, extension)
+    )
 
 
 def _label_active(label: str) -> bool:
@@ -79,6 +94,9 @@ class Gateway:
         self.supergraph = (
             supergraph if isinstance(supergraph, Supergraph) else read_supergraph(supergraph)
         )
+        with_field = _with_degraded_field(self.supergraph) if self.config.degraded_field else None
+        self.degraded_field = with_field is not None
+        self.supergraph = with_field or self.supergraph
         unknown = set(self.config.subgraph_urls) - set(self.supergraph.subgraphs)
         if unknown:
             raise ValueError(f"URL override for unknown subgraph(s): {', '.join(sorted(unknown))}")
@@ -104,6 +122,7 @@ class Gateway:
                     self.config.subgraph_urls.get(name, info.url),
                     self.config.subgraph_timeouts.get(name, self.config.subgraph_timeout),
                     self.config.subgraph_headers.get(name, {}),
+                    self.config.max_subgraph_response_bytes,
                 )
                 for name, info in self.supergraph.subgraphs.items()
             }
@@ -301,6 +320,10 @@ class Gateway:
                 else:
                     context.failures.clear()
                     state = await self._run(plan, context, forwarded, introspected)
+            if self.degraded_field and prepared.kind == "query":
+                for f in root_fields:
+                    if f.name == DEGRADED_FIELD:
+                        state.data[f.response_key] = bool(context.failures)
             data = self.completer.complete(
                 selection, prepared.root_type, state.data, state.errors, introspected
             )

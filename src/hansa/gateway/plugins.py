@@ -7,13 +7,27 @@ import importlib
 
 from hansa.gateway.config import GatewayConfig
 from hansa.pipeline.plugin import Plugin
+from hansa.plugins.circuit_breaker import CircuitBreakers
+from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.limits import OperationLimits
+from hansa.plugins.retries import Retries
+from hansa.plugins.subgraph_dedup import SubgraphDedup
 
 
 def configured_plugins(config: GatewayConfig) -> list[Plugin]:
+    """Client wrappers nest in list order: deduplication outermost (waiters share one retried
+    fetch), then retries, then the breaker, which sees every attempt."""
     plugins: list[Plugin] = [
         OperationLimits(config.max_depth, config.max_aliases, config.max_root_fields)
     ]
+    if config.degraded_extension:
+        plugins.append(DegradedAnswers())
+    if config.dedup_subgraph_requests:
+        plugins.append(SubgraphDedup())
+    if config.retry.retries > 0 or any(config.subgraph_retries.values()):
+        plugins.append(Retries(config.retry, config.subgraph_retries))
+    if config.circuit_breaker is not None:
+        plugins.append(CircuitBreakers(config.circuit_breaker))
     plugins.extend(load_plugin(spec) for spec in config.plugins)
     return plugins
 

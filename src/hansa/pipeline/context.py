@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     from hansa.operation.normalized import Selection
     from hansa.operation.prepare import PreparedOperation
@@ -83,7 +85,8 @@ class RequestContext:
 class SubgraphRequest:
     """One fetch: the GraphQL payload for ``subgraph`` and the headers to send with it.
 
-    A hook may replace ``headers`` or ``payload``; they are this fetch's own."""
+    A hook may replace ``headers`` or ``payload`` (before ``body`` is first called); they are
+    this fetch's own."""
 
     subgraph: str
     payload: dict[str, Any]
@@ -91,6 +94,13 @@ class SubgraphRequest:
     # "query" or "mutation": only queries may be sent twice.
     kind: str
     context: RequestContext | None = None
+    _body: bytes | None = None
+
+    def body(self) -> bytes:
+        """``payload`` as JSON, encoded once (``orjson.JSONEncodeError`` if it cannot be)."""
+        if self._body is None:
+            self._body = orjson.dumps(self.payload)
+        return self._body
 
 
 @dataclass(slots=True)

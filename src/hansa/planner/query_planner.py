@@ -31,13 +31,19 @@ from hansa.planner.subgraph_selection import SubSelection, alias_shape_clashes
 from hansa.supergraph.model import Supergraph
 
 MAX_CONDITION_BRANCHES = 64
+# Root fields the gateway itself answers when the API schema has them and no subgraph does
+# (``_degraded``, see ``plugins/degraded.py``).
+GATEWAY_FIELDS = frozenset({"_degraded"})
 
 
 def _root_fields(selection: Selection, root_type: str, builder: GroupBuilder) -> list[Field]:
+    fields = builder.sg.types[root_type].fields
     return [
         f
         for f in selection.fields_for(root_type, builder.applies)
-        if f.name not in INTROSPECTION_FIELDS and f.name != "__typename"
+        if f.name not in INTROSPECTION_FIELDS
+        and f.name != "__typename"
+        and not (f.name in GATEWAY_FIELDS and f.name not in fields)
     ]
 
 

@@ -18,7 +18,7 @@ MALFORMED = "SUBREQUEST_MALFORMED_RESPONSE"
 CIRCUIT_OPEN = "SUBREQUEST_CIRCUIT_OPEN"
 
 # Why a fetch failed, in the words metrics and ``extensions.degraded`` use.
-FailureKind = Literal["timeout", "http", "malformed", "circuit_open", "connect"]
+FailureKind = Literal["timeout", "http", "malformed", "circuit_open"]
 
 
 class SubgraphFetchError(Exception):
@@ -56,11 +56,22 @@ class SubgraphFetchError(Exception):
 
     @property
     def transient(self) -> bool:
-        """Whether the same request may succeed if sent again: the subgraph was unreachable,
-        timed out, or answered 429, 502, 503 or 504."""
-        if self.kind in ("timeout", "connect"):
+        """Whether the same request may succeed if sent again: the subgraph timed out, could
+        not be reached or dropped the connection (no status), or answered 429, 502, 503 or
+        504."""
+        if self.kind == "timeout":
             return True
-        return self.status in (429, 502, 503, 504)
+        if self.kind != "http":
+            return False
+        return self.status is None or self.status in (429, 502, 503, 504)
+
+    @property
+    def counts_against_subgraph(self) -> bool:
+        """Whether this failure says the subgraph is unwell (what a circuit breaker counts):
+        anything but a 4xx other than 429, which is the request's fault."""
+        if self.kind == "circuit_open":
+            return False
+        return self.status is None or self.status >= 500 or self.status == 429
 
 
 class SubgraphClient(Protocol):

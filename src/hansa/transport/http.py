@@ -28,13 +28,13 @@ import aiohttp
 import orjson
 
 from hansa.pipeline.context import SubgraphRequest
-from hansa.transport.client import HTTP_ERROR, MALFORMED, FailureKind, SubgraphFetchError
+from hansa.transport.client import HTTP_ERROR, MALFORMED, SubgraphFetchError
 
 ACCEPT = "application/graphql-response+json, application/json;q=0.9"
 
 # A subgraph answer is read (after decompression) up to this many bytes: a small gzip body can
 # inflate a thousandfold, and a gateway holding it whole would be the one to run out of memory.
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # the default of [limits] max_subgraph_response_bytes
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class SubgraphTransport:
         subgraph = request.subgraph
         endpoint = self.endpoints[subgraph]
         try:
-            body = orjson.dumps(request.payload)
+            body = request.body()
         except orjson.JSONEncodeError:
             raise SubgraphFetchError(
                 subgraph, "the request could not be encoded as JSON (nested too deeply)", HTTP_ERROR
@@ -101,10 +101,7 @@ class SubgraphTransport:
                 subgraph, "request timed out", HTTP_ERROR, kind="timeout"
             ) from None
         except (aiohttp.ClientError, OSError) as error:
-            kind: FailureKind = (
-                "connect" if isinstance(error, aiohttp.ClientConnectorError) else "http"
-            )
-            raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR, kind=kind) from None
+            raise SubgraphFetchError(subgraph, _describe(error), HTTP_ERROR) from None
         return _decode(subgraph, raw)
 
 
