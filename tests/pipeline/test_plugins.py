@@ -202,7 +202,8 @@ def test_plugins_load_from_their_import_path(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "request_ids", module)
     sdl = supergraph_of(accounts, products, reviews)
     gateway = Gateway(sdl, GatewayConfig(plugins=("request_ids:RequestIds",)))
-    assert [p.name for p in gateway.pipeline.plugins] == ["limits", "request_ids"]
+    names = [p.name for p in gateway.pipeline.plugins]
+    assert names == ["limits", "degraded", "subgraph_dedup", "retries", "request_ids"]
     for spec, reason in [
         ("request_ids", "expected 'package.module:Name'"),
         ("no_such_module_here:X", "cannot import no_such_module_here"),
