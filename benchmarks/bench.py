@@ -70,11 +70,16 @@ class Peer:
     cores: str = GATEWAY_CORE
 
 
+NO_DEDUP_CONFIG = ROOT / "benchmarks/hansa-no-dedup.toml"
+
+
 def _hansa(workers: int = 1) -> Callable[[Path, int, bool], list[str]]:
     def command(supergraph: Path, port: int, dedup: bool) -> list[str]:
         args = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
         args += ["--port", str(port), "--workers", str(workers)]
-        return [*args, *(["--inbound-dedup"] if dedup else [])]
+        if dedup:  # inbound, and subgraph deduplication (on by default)
+            return [*args, "--inbound-dedup"]
+        return [*args, "--config", str(NO_DEDUP_CONFIG)]  # subgraph deduplication off too
 
     return command
 

@@ -46,6 +46,7 @@ class Faulty:
         self.fault = fault
         self.retry_after = retry_after
         self.requests: list[dict[str, Any]] = []
+        self.abandoned = 0  # hanging requests whose client (the gateway) went away
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -60,7 +61,9 @@ class Faulty:
             await asyncio.sleep(float(argument))
             await _real(scope, body, send)
         elif fault == "hang":
-            await asyncio.sleep(3600)
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            self.abandoned += 1
         elif fault == "status":
             headers = [(b"retry-after", self.retry_after.encode())] if self.retry_after else []
             await send_response(send, int(argument), b'{"errors":[]}', "application/json", headers)

@@ -37,6 +37,11 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
         },
         max_body_bytes=limits.max_body_bytes,
+        header_timeout=limits.header_timeout_ms / 1000,
+        body_timeout=limits.body_timeout_ms / 1000,
+        idle_timeout=limits.idle_timeout_ms / 1000,
+        max_connections=limits.max_connections,
+        max_url_bytes=limits.max_url_bytes,
         max_depth=limits.max_depth,
         request_timeout=limits.request_timeout_ms / 1000,
         max_tokens=limits.max_tokens,

@@ -99,6 +99,26 @@ class LimitsSection:
     max_body_bytes: int = key(
         2 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond).", minimum=1
     )
+    header_timeout_ms: int = key(
+        10_000,
+        "Time a client has to send its request line and headers (408 `REQUEST_TIMEOUT` after).",
+        minimum=1,
+    )
+    body_timeout_ms: int = key(
+        10_000, "Time a client has to send its whole body (408 `REQUEST_TIMEOUT` after).", minimum=1
+    )
+    idle_timeout_ms: int = key(
+        5_000, "Time a keep-alive connection may wait for its next request.", minimum=1
+    )
+    max_connections: int = key(
+        10_000,
+        "Open client connections; beyond, an idle one is closed or the new one gets 503"
+        " `TOO_MANY_CONNECTIONS` at once.",
+        minimum=1,
+    )
+    max_url_bytes: int = key(
+        64 * 1024, "Longest request URL (414 `URI_TOO_LONG` beyond).", minimum=256
+    )
     request_timeout_ms: int = key(
         30_000,
         "Time a whole request may take before it is answered 504 with `GATEWAY_TIMEOUT`.",

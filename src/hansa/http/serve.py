@@ -17,6 +17,8 @@ from typing import Any
 
 import uvicorn
 
+from hansa.http.protocol import ConnectionLimits, guarded_protocol
+
 
 @dataclass(frozen=True)
 class Binding:
@@ -35,6 +37,9 @@ class _Server(uvicorn.Server):
 
 
 def _server(binding: Binding) -> uvicorn.Server:
+    """uvicorn for one binding, with the connection guards of ``hansa.http.protocol`` (the app's
+    ``connection_limits`` when it has them, the defaults otherwise)."""
+    limits = getattr(binding.app, "connection_limits", None) or ConnectionLimits()
     config = uvicorn.Config(
         binding.app,
         host=binding.host,
@@ -42,6 +47,8 @@ def _server(binding: Binding) -> uvicorn.Server:
         log_level="warning",
         lifespan="on",
         access_log=False,
+        http=guarded_protocol(limits),
+        timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # float works
     )
     return _Server(config)
 

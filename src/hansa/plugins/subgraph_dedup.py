@@ -4,7 +4,8 @@ sent again. Mutations are always sent.
 
 Each waiter gets its own copy of the answer (the executor merges responses into its own tree,
 so a shared dict would be changed under another request). The first request's fetch runs
-shielded: one client going away does not fail the others waiting on it.
+shielded: one client going away does not fail the others waiting on it, and the fetch is
+cancelled only when nobody waits for it any more.
 """
 
 from __future__ import annotations
@@ -49,11 +50,20 @@ class _Deduplicating:
         if shared is not None:
             self.plugin.shared += 1
             self.waiting[key] = self.waiting.get(key, 0) + 1
-            _, encoded = await asyncio.shield(shared)
+            try:
+                _, encoded = await asyncio.shield(shared)
+            except asyncio.CancelledError:
+                self.waiting[key] = self.waiting.get(key, 1) - 1
+                raise
             assert encoded is not None
             return orjson.loads(encoded)  # type: ignore[no-any-return]
         shared = self.in_flight[key] = asyncio.ensure_future(self._lead(key, request))
-        answer, _ = await asyncio.shield(shared)
+        try:
+            answer, _ = await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            if not self.waiting.get(key):
+                shared.cancel()  # nobody else wants it: stop the subgraph request too
+            raise
         return answer
 
     async def _lead(

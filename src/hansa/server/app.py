@@ -8,6 +8,7 @@ Python traceback reach a client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -33,6 +34,8 @@ from hansa.http.graphql_over_http import (
     error_body,
     response_media_type,
 )
+from hansa.http.protocol import ConnectionLimits
+from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
 from hansa.server.graphiql import GRAPHIQL_HTML
 from hansa.supergraph import Supergraph
@@ -52,6 +55,14 @@ class GatewayApp:
         self.config = gateway.config
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def connection_limits(self) -> ConnectionLimits:
+        """What ``hansa.http.serve`` guards this app's connections with."""
+        config = self.config
+        return ConnectionLimits(
+            config.header_timeout, config.idle_timeout, config.max_connections, config.max_url_bytes
+        )
 
     def swap(self, gateway: Gateway) -> None:
         """Serve ``gateway`` from the next request on; the old one closes once idle."""
@@ -146,20 +157,37 @@ class GatewayApp:
             await send_response(send, 406, body, APPLICATION_JSON)
             return
         try:
-            request = await read_graphql_request(scope, receive, self.config.max_body_bytes)
+            async with asyncio.timeout(self.config.body_timeout):
+                request = await read_graphql_request(scope, receive, self.config.max_body_bytes)
         except RequestError as error:
             await send_response(send, error.status, error_body([error.to_error()]), media)
             return
+        except TimeoutError:
+            body = error_body(
+                [
+                    {
+                        "message": "The request body did not arrive in time.",
+                        "extensions": {"code": "REQUEST_TIMEOUT"},
+                    }
+                ]
+            )
+            await send_response(send, 408, body, media, [(b"connection", b"close")])
+            return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
-        result = await self.gateway.execute(
-            request.query,
-            request.variables,
-            request.operation_name,
-            headers_dict(scope),
-            allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
-            include_plan=include_plan,
-            client=_client_address(scope),
+        work = asyncio.ensure_future(
+            self.gateway.execute(
+                request.query,
+                request.variables,
+                request.operation_name,
+                headers_dict(scope),
+                allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
+                include_plan=include_plan,
+                client=_client_address(scope),
+            )
         )
+        result = await _unless_disconnected(work, receive)
+        if result is None:
+            return  # the client left: its fetches were cancelled, nobody to answer
         status = result.status
         extra = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in result.headers]
         if status == 405:
@@ -188,6 +216,29 @@ class GatewayApp:
         ready, detail = self.gateway.pipeline.health()
         body = orjson.dumps({"status": "READY" if ready else "NOT_READY", **detail})
         await send_response(send, 200 if ready else 503, body, APPLICATION_JSON)
+
+
+async def _unless_disconnected(
+    work: asyncio.Future[GatewayResponse], receive: Receive
+) -> GatewayResponse | None:
+    """``work``'s result, or None (and ``work`` cancelled, with the subgraph requests it was
+    waiting for) when the client disconnects first."""
+    gone = asyncio.ensure_future(_disconnect(receive))
+    try:
+        await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if work.done():
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+    return None
+
+
+async def _disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _client_address(scope: Scope) -> str | None:

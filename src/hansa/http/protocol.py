@@ -1,0 +1,143 @@
+"""uvicorn's HTTP protocol (httptools) with the guards a public server needs: a client must
+finish its request line and headers within ``header_timeout`` (slowloris), a connection beyond
+``max_connections`` sheds an idle keep-alive one or is answered 503 at once, and a URL longer
+than ``max_url_bytes`` is answered 414 with a GraphQL error instead of being parsed.
+
+The body is bounded by the app (size, and a read timeout), the idle time between requests by
+uvicorn's keep-alive timeout (``idle_timeout``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    header_timeout: float = 10.0  # seconds from connection (or the previous response) to headers
+    idle_timeout: float = 5.0  # seconds a keep-alive connection may wait for its next request
+    max_connections: int = 10_000
+    max_url_bytes: int = 64 * 1024
+
+
+def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    limits = ConnectionLimits()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.limits.max_connections and not self._shed_idle():
+            self._refuse(
+                503,
+                "Service Unavailable",
+                "TOO_MANY_CONNECTIONS",
+                "The server has too many open connections; try again shortly.",
+            )
+            return
+        self._arm_header_timer()
+
+    def _shed_idle(self) -> bool:
+        """Close one connection that waits for its next request; False when none does."""
+        for other in self.connections:
+            if other is not self and isinstance(other, GuardedProtocol) and other._idle():
+                other.transport.close()
+                return True
+        return False
+
+    def _idle(self) -> bool:
+        return (self.cycle is None or self.cycle.response_complete) and not self._refused
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(
+                self.limits.header_timeout, self._headers_too_slow
+            )
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.cycle is None or self.cycle.response_complete:
+            self._refuse(
+                408,
+                "Request Timeout",
+                "REQUEST_TIMEOUT",
+                "The request headers did not arrive in time.",
+            )
+
+    def _refuse(self, status: int, reason: str, code: str, message: str) -> None:
+        self._refused = True
+        self._disarm_header_timer()
+        if not self.transport.is_closing():
+            self.transport.write(_raw_response(status, reason, code, message))
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        super().data_received(data)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm_header_timer()  # a keep-alive connection's next request
+
+    def on_url(self, url: bytes) -> None:
+        if self._refused:
+            return
+        super().on_url(url)
+        if len(self.url) > self.limits.max_url_bytes:
+            limit = self.limits.max_url_bytes
+            self._refuse(
+                414,
+                "URI Too Long",
+                "URI_TOO_LONG",
+                f"The request URL is longer than {limit} bytes; send the query in a POST body.",
+            )
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if not self._refused:
+            super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        if self._refused:
+            return
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+
+def guarded_protocol(limits: ConnectionLimits) -> type[GuardedProtocol]:
+    """A protocol class bound to ``limits`` (uvicorn instantiates the class it is given)."""
+    return type("GuardedProtocol", (GuardedProtocol,), {"limits": limits})
