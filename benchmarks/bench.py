@@ -84,6 +84,26 @@ def _hansa(workers: int = 1) -> Callable[[Path, int, bool], list[str]]:
     return command
 
 
+def hansa_at(revision: str) -> Peer:
+    """Hansa as it was at git ``revision`` (its source exported beside the results, run with
+    this checkout's environment): the before-and-after of a change in one run."""
+    source = RESULTS / "logs" / f"hansa-{revision}"
+    if not source.exists():
+        source.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", revision, "src"], cwd=ROOT, check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+
+    def command(supergraph: Path, port: int, dedup: bool) -> list[str]:
+        python = str(ROOT / ".venv/bin/python")
+        args = ["env", f"PYTHONPATH={source / 'src'}", python, "-m", "hansa.cli", "gateway"]
+        args += ["--supergraph", str(supergraph), "--port", str(port)]
+        return [*args, *(["--inbound-dedup"] if dedup else [])]
+
+    return Peer(f"Hansa at {revision}", f"hansa-{revision}", command, has_dedup=True)
+
+
 def hansa_workers(workers: int) -> Peer:
     """Hansa with ``workers`` processes: on every core when more than one (the load generator
     and subgraphs then share them, so CPU per request is the figure to compare)."""
@@ -545,6 +565,11 @@ def main() -> None:
         default="",
         help="also measure Hansa with these worker counts (e.g. 2,4): the scaling table",
     )
+    parser.add_argument(
+        "--hansa-at",
+        default="",
+        help="also measure Hansa at these git revisions (e.g. HEAD~3): a change's cost",
+    )
     parser.add_argument("--report", type=Path, help="only print the tables of a results file")
     args = parser.parse_args()
     if args.report is not None:
@@ -558,6 +583,7 @@ def main() -> None:
     wanted = args.gateways.split(",")
     peers = [p for p in ALL_PEERS if p.key in wanted]
     peers += [hansa_workers(int(n)) for n in args.hansa_workers.split(",") if n]
+    peers += [hansa_at(revision) for revision in args.hansa_at.split(",") if revision]
     workloads = [w for w in _workloads() if w.name in args.workloads.split(",")]
     modes = {"off": [False], "on": [True], "both": [False, True]}[args.dedup]
     scratch = RESULTS / "logs"

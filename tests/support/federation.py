@@ -3,7 +3,7 @@ equal to Apollo's by the composition corpus), served over real HTTP, with a gate
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,11 +27,12 @@ def federation(
     apps: dict[str, Any] | None = None,
     plugins: Sequence[Plugin] = (),
     down: Sequence[str] = (),
+    wrap: Callable[[Any], Any] | None = None,
     **config: Any,
 ) -> Iterator[str]:
     """Compose ``subgraphs``, serve them (or ``apps`` in their place; the ``down`` ones at a
-    port nothing listens on) and a gateway with ``GatewayConfig(**config)`` and ``plugins``;
-    yield its GraphQL URL."""
+    port nothing listens on) and a gateway with ``GatewayConfig(**config)`` and ``plugins``
+    (its app passed through ``wrap`` when given); yield its GraphQL URL."""
     sdl = supergraph_of(*subgraphs)
     served = [(apps or {}).get(s.name) or s.asgi_app() for s in subgraphs]
     with serving(*served) as urls:
@@ -39,5 +40,6 @@ def federation(
         for name in down:
             overrides[name] = f"http://127.0.0.1:{free_port()}/graphql"
         settings = GatewayConfig(subgraph_urls=overrides, **config)
-        with serving(create_app(sdl, settings, plugins)) as (base,):
+        app = create_app(sdl, settings, plugins)
+        with serving(wrap(app) if wrap else app) as (base,):
             yield f"{base}/graphql"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from hansa.config.loader import ConfigError, load_config, parse_config
@@ -25,10 +26,13 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     """The ``GatewayConfig`` the file describes."""
     from hansa.gateway.config import GatewayConfig
     from hansa.plugins.circuit_breaker import BreakerPolicy
+    from hansa.plugins.demand_control import DemandControlPolicy
+    from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
 
     gateway, limits, federation = config.gateway, config.limits, config.federation
-    retry, breaker = federation.retry, federation.circuit_breaker
+    retry, breaker, cost = federation.retry, federation.circuit_breaker, config.demand_control
+    rate = config.rate_limit
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
@@ -75,6 +79,19 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         degraded_extension=federation.degraded_extension,
         degraded_field=federation.degraded_field,
         dedup_subgraph_requests=federation.dedup_subgraph_requests,
+        demand_control=DemandControlPolicy(
+            "enforce" if cost.mode == "enforce" else "measure", cost.max_cost, cost.list_size
+        )
+        if cost.enabled
+        else None,
+        rate_limit=RateLimitPolicy(
+            rate.requests_per_second,
+            rate.burst or max(1, math.ceil(rate.requests_per_second)),
+            rate.key,
+            rate.redis_url,
+        )
+        if rate.requests_per_second is not None
+        else None,
     )
 
 

@@ -149,7 +149,12 @@ class _Reader:
         if hint is str:
             if not isinstance(value, str):
                 raise self.fail(path, f"must be a string, not {_kind(value)}")
-            return self.interpolate(value, path)
+            text = self.interpolate(value, path)
+            choices = metadata.get("choices")
+            if choices is not None and text not in choices:
+                accepted = ", ".join(f'"{c}"' for c in choices)
+                raise self.fail(path, f"must be one of {accepted}, not {text!r}")
+            return text
         raise self.fail(path, f"has a type the loader does not know ({hint})")  # a schema bug
 
     def interpolate(self, text: str, path: tuple[str, ...]) -> str:

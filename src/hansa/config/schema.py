@@ -201,6 +201,49 @@ class FederationSection:
 
 
 @dataclass
+class DemandControlSection:
+    enabled: bool = key(False, "Estimate each operation's cost from `@cost` and `@listSize`.")
+    mode: str = key(
+        "measure",
+        '`"measure"`: report `extensions.cost = {estimated, max}`; `"enforce"`: also refuse'
+        " operations costing more than `max_cost` with `COST_ESTIMATED_TOO_EXPENSIVE`, before"
+        " any fetch.",
+        choices=("measure", "enforce"),
+    )
+    max_cost: float = key(1000.0, "The most an operation may cost.", minimum=0)
+    list_size: int = key(
+        10, "Assumed size of a list without `@listSize` or slicing arguments.", minimum=0
+    )
+
+
+@dataclass
+class RateLimitSection:
+    requests_per_second: float | None = key(
+        None,
+        "Requests each client may make per second, on average; none: no rate limit. Over it:"
+        " 429 `RATE_LIMITED` with `Retry-After`.",
+        minimum=0.001,
+    )
+    burst: int | None = key(
+        None,
+        "Requests a client may make at once after being idle (default: one second's worth).",
+        minimum=1,
+    )
+    redis_url: str | None = key(
+        None,
+        "Keep the buckets in Redis (`redis://host:6379/0`) so every gateway instance shares"
+        " one budget per client; unreachable Redis admits requests (and says so in"
+        " `/health/ready`).",
+    )
+    # (last: from here on, ``key`` in this class body is this field, not the helper)
+    key: str = key(
+        "ip",
+        'Who a client is: `"ip"`, `"header:NAME"` (requests without it count by address) or'
+        ' `"jwt:CLAIM"` (a claim of the verified token; without one, by address).',
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -209,4 +252,12 @@ class HansaConfig:
     limits: LimitsSection = section(LimitsSection, "Request limits and cache sizes.")
     federation: FederationSection = section(
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
+    )
+    rate_limit: RateLimitSection = section(
+        RateLimitSection, "Per-client rate limits (token buckets), checked before parsing."
+    )
+    demand_control: DemandControlSection = section(
+        DemandControlSection,
+        "Static operation cost (the IBM cost directives Apollo uses); see"
+        " `src/hansa/plugins/demand_control.py` for the formula.",
     )

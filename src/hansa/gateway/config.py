@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hansa.plugins.circuit_breaker import BreakerPolicy
+from hansa.plugins.demand_control import DemandControlPolicy
+from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 
 
@@ -61,6 +63,10 @@ class GatewayConfig:
     degraded_field: bool = False
     # Identical subgraph queries in flight at once are sent once.
     dedup_subgraph_requests: bool = True
+    # Per-client rate limits (``plugins/rate_limit.py``); None: off.
+    rate_limit: RateLimitPolicy | None = None
+    # Static operation cost (``plugins/demand_control.py``); None: off.
+    demand_control: DemandControlPolicy | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

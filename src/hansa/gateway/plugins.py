@@ -9,7 +9,9 @@ from hansa.gateway.config import GatewayConfig
 from hansa.pipeline.plugin import Plugin
 from hansa.plugins.circuit_breaker import CircuitBreakers
 from hansa.plugins.degraded import DegradedAnswers
+from hansa.plugins.demand_control import DemandControl
 from hansa.plugins.limits import OperationLimits
+from hansa.plugins.rate_limit import RateLimit
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
 
@@ -20,6 +22,10 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins: list[Plugin] = [
         OperationLimits(config.max_depth, config.max_aliases, config.max_root_fields)
     ]
+    if config.rate_limit is not None:
+        plugins.append(RateLimit(config.rate_limit))
+    if config.demand_control is not None:
+        plugins.append(DemandControl(config.demand_control))
     if config.degraded_extension:
         plugins.append(DegradedAnswers())
     if config.dedup_subgraph_requests:

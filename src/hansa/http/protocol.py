@@ -5,6 +5,11 @@ than ``max_url_bytes`` is answered 414 with a GraphQL error instead of being par
 
 The body is bounded by the app (size, and a read timeout), the idle time between requests by
 uvicorn's keep-alive timeout (``idle_timeout``).
+
+When a client disconnects before its response is complete, the request's task is cancelled
+with ``DISCONNECTED`` as its message, so the app stops its work (and the subgraph requests it
+waits on) at no cost per request; the scope's ``extensions`` carry ``CANCELS_ON_DISCONNECT``
+so an app knows it need not watch for the disconnect itself.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from typing import Any
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+DISCONNECTED = "hansa: client disconnected"
+CANCELS_ON_DISCONNECT = "hansa.cancels_on_disconnect"
 
 
 @dataclass(frozen=True)
@@ -36,11 +44,13 @@ def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
 
 class GuardedProtocol(HttpToolsProtocol):
     limits = ConnectionLimits()
+    cancel_on_disconnect = False  # only for apps that expect it (they catch DISCONNECTED)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_timer: asyncio.TimerHandle | None = None
         self._refused = False
+        self._task: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -123,7 +133,17 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._refused:
             return
         self._disarm_header_timer()
+        if self.cancel_on_disconnect:
+            scope: dict[str, Any] = self.scope  # type: ignore[assignment]
+            scope.setdefault("extensions", {})[CANCELS_ON_DISCONNECT] = True
         super().on_headers_complete()
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        # uvicorn's own four lines (without its opt-in context reset), keeping the task.
+        task = self.loop.create_task(cycle.run_asgi(app))
+        task.add_done_callback(self.tasks.discard)
+        self.tasks.add(task)
+        self._task = task
 
     def on_body(self, body: bytes) -> None:
         if not self._refused:
@@ -135,9 +155,20 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()
+        cycle, task = self.cycle, self._task
+        if (
+            self.cancel_on_disconnect
+            and cycle is not None
+            and not cycle.response_complete
+            and task is not None
+        ):
+            task.cancel(DISCONNECTED)
         super().connection_lost(exc)
 
 
-def guarded_protocol(limits: ConnectionLimits) -> type[GuardedProtocol]:
+def guarded_protocol(
+    limits: ConnectionLimits, *, cancel_on_disconnect: bool = False
+) -> type[GuardedProtocol]:
     """A protocol class bound to ``limits`` (uvicorn instantiates the class it is given)."""
-    return type("GuardedProtocol", (GuardedProtocol,), {"limits": limits})
+    settings = {"limits": limits, "cancel_on_disconnect": cancel_on_disconnect}
+    return type("GuardedProtocol", (GuardedProtocol,), settings)

@@ -38,8 +38,10 @@ class _Server(uvicorn.Server):
 
 def _server(binding: Binding) -> uvicorn.Server:
     """uvicorn for one binding, with the connection guards of ``hansa.http.protocol`` (the app's
-    ``connection_limits`` when it has them, the defaults otherwise)."""
+    ``connection_limits`` when it has them, the defaults otherwise; its request task cancelled
+    when the client leaves if the app says ``cancel_on_disconnect``)."""
     limits = getattr(binding.app, "connection_limits", None) or ConnectionLimits()
+    cancels = bool(getattr(binding.app, "cancel_on_disconnect", False))
     config = uvicorn.Config(
         binding.app,
         host=binding.host,
@@ -47,7 +49,7 @@ def _server(binding: Binding) -> uvicorn.Server:
         log_level="warning",
         lifespan="on",
         access_log=False,
-        http=guarded_protocol(limits),
+        http=guarded_protocol(limits, cancel_on_disconnect=cancels),
         timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # float works
     )
     return _Server(config)

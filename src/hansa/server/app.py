@@ -8,7 +8,6 @@ Python traceback reach a client.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -34,7 +33,7 @@ from hansa.http.graphql_over_http import (
     error_body,
     response_media_type,
 )
-from hansa.http.protocol import ConnectionLimits
+from hansa.http.protocol import CANCELS_ON_DISCONNECT, DISCONNECTED, ConnectionLimits
 from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
 from hansa.server.graphiql import GRAPHIQL_HTML
@@ -55,6 +54,9 @@ class GatewayApp:
         self.config = gateway.config
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+
+    # Served by ``hansa.http.serve``, a request's task is cancelled when its client leaves.
+    cancel_on_disconnect = True
 
     @property
     def connection_limits(self) -> ConnectionLimits:
@@ -79,6 +81,10 @@ class GatewayApp:
             return
         try:
             await self._http(scope, receive, send)
+        except asyncio.CancelledError as cancelled:
+            if cancelled.args != (DISCONNECTED,):
+                raise
+            # The client left (hansa.http.protocol): nothing to answer, nobody to answer.
         except Exception:
             log.exception("unhandled error while serving a request")
             body = error_body(
@@ -174,18 +180,19 @@ class GatewayApp:
             await send_response(send, 408, body, media, [(b"connection", b"close")])
             return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
-        work = asyncio.ensure_future(
-            self.gateway.execute(
-                request.query,
-                request.variables,
-                request.operation_name,
-                headers_dict(scope),
-                allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
-                include_plan=include_plan,
-                client=_client_address(scope),
-            )
+        work = self.gateway.execute(
+            request.query,
+            request.variables,
+            request.operation_name,
+            headers_dict(scope),
+            allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
+            include_plan=include_plan,
+            client=_client_address(scope),
         )
-        result = await _unless_disconnected(work, receive)
+        if scope.get("extensions", {}).get(CANCELS_ON_DISCONNECT):
+            result: GatewayResponse | None = await work  # the server cancels us if they leave
+        else:
+            result = await _unless_disconnected(work, receive)
         if result is None:
             return  # the client left: its fetches were cancelled, nobody to answer
         status = result.status
@@ -219,21 +226,30 @@ class GatewayApp:
 
 
 async def _unless_disconnected(
-    work: asyncio.Future[GatewayResponse], receive: Receive
+    work: Coroutine[Any, Any, GatewayResponse], receive: Receive
 ) -> GatewayResponse | None:
-    """``work``'s result, or None (and ``work`` cancelled, with the subgraph requests it was
-    waiting for) when the client disconnects first."""
-    gone = asyncio.ensure_future(_disconnect(receive))
+    """``work``'s result, or None when the client disconnects first: then this task is
+    cancelled, and with it ``work`` and the subgraph requests it waits on. (One watcher task
+    per request; ``work`` runs in this one.)"""
+    current = asyncio.current_task()
+    assert current is not None
+    running = True
+
+    def left(task: asyncio.Task[None]) -> None:
+        if running and not task.cancelled():
+            current.cancel()
+
+    gone = asyncio.get_running_loop().create_task(_disconnect(receive))
+    gone.add_done_callback(left)
     try:
-        await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+        return await work
+    except asyncio.CancelledError:
+        if gone.done() and not gone.cancelled():
+            return None
+        raise
     finally:
+        running = False
         gone.cancel()
-    if work.done():
-        return work.result()
-    work.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await work
-    return None
 
 
 async def _disconnect(receive: Receive) -> None:
