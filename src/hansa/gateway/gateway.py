@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 from graphql import ExecutionResult, execute, extend_schema, parse
-from graphql.execution.values import get_variable_values
 
 from hansa.executor.completion import Completer
 from hansa.executor.errors import ResponseError
@@ -34,6 +33,7 @@ from hansa.operation.prepare import (
     coded,
     format_error,
 )
+from hansa.operation.variables import coerce_variables
 from hansa.pipeline.context import GatewayResponse, OperationInfo, RequestContext
 from hansa.pipeline.plugin import Pipeline, Plugin
 from hansa.planner.builder import PlanningError
@@ -156,15 +156,14 @@ class Gateway:
     def coerce_variables(
         self, prepared: PreparedOperation, variables: Mapping[str, Any] | None
     ) -> dict[str, Any]:
-        result = get_variable_values(
+        result = coerce_variables(
             self.supergraph.api_schema,
             prepared.operation.variable_definitions or (),
-            dict(variables or {}),
-            max_errors=50,
+            variables or {},
         )
         if isinstance(result, list):
             raise OperationError([format_error(error, "BAD_USER_INPUT") for error in result])
-        return dict(result.coerced)
+        return result
 
     async def execute(
         self,
