@@ -121,18 +121,10 @@ class Pipeline:
         return client
 
     async def on_request(self, context: RequestContext) -> GatewayResponse | None:
-        for hook in self.request_hooks:
-            answer: GatewayResponse | None = await hook(context)
-            if answer is not None:
-                return answer
-        return None
+        return await _first_answer(self.request_hooks, context)
 
     async def on_operation(self, context: RequestContext) -> GatewayResponse | None:
-        for hook in self.operation_hooks:
-            answer: GatewayResponse | None = await hook(context)
-            if answer is not None:
-                return answer
-        return None
+        return await _first_answer(self.operation_hooks, context)
 
     async def on_plan(self, context: RequestContext, plan: QueryPlan) -> QueryPlan:
         for hook in self.plan_hooks:
@@ -150,6 +142,15 @@ class Pipeline:
     async def close(self) -> None:
         for plugin in self.plugins:
             await plugin.close()
+
+
+async def _first_answer(hooks: list[Any], context: RequestContext) -> GatewayResponse | None:
+    """Run ``hooks`` in order until one answers the request."""
+    for hook in hooks:
+        answer: GatewayResponse | None = await hook(context)
+        if answer is not None:
+            return answer
+    return None
 
 
 class _HookedClient:

@@ -14,6 +14,10 @@ The cost, as Apollo Router's static estimate computes it:
   those fields of the selection instead of the field itself (the connection pattern);
 - a selection on an abstract type costs what its most expensive possible type costs.
 
+``requireOneSlicingArgument`` is read but not enforced as a request error: with several slicing
+arguments the largest counts, with none ``assumedSize`` (or ``list_size``), which never
+underestimates.
+
 ``mode = "measure"`` adds ``extensions.cost = {estimated, max}`` to every response; ``enforce``
 also refuses an operation over ``max_cost`` with ``COST_ESTIMATED_TOO_EXPENSIVE`` (Apollo's
 code), before any fetch. A cost that does not depend on variables is computed once per
