@@ -237,6 +237,8 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
             value = getattr(settings.gateway, name)
             if value is not None:
                 setattr(settings.gateway, name, str(base / value))
+        if settings.auth.jwt.jwks_file is not None:
+            settings.auth.jwt.jwks_file = str(base / settings.auth.jwt.jwks_file)
 
     def wins(name: str) -> bool:
         """Whether flag ``name`` decides: given on the command line, or no file to read."""

@@ -27,12 +27,13 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     from hansa.gateway.config import GatewayConfig
     from hansa.plugins.circuit_breaker import BreakerPolicy
     from hansa.plugins.demand_control import DemandControlPolicy
+    from hansa.plugins.jwt_auth import JwtPolicy
     from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
 
     gateway, limits, federation = config.gateway, config.limits, config.federation
     retry, breaker, cost = federation.retry, federation.circuit_breaker, config.demand_control
-    rate = config.rate_limit
+    rate, token = config.rate_limit, config.auth.jwt
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
@@ -91,6 +92,27 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             rate.redis_url,
         )
         if rate.requests_per_second is not None
+        else None,
+        jwt=JwtPolicy(
+            jwks_url=token.jwks_url,
+            jwks_file=token.jwks_file,
+            secret=token.secret,
+            issuer=token.issuer,
+            audiences=tuple(token.audiences),
+            algorithms=tuple(token.algorithms),
+            scopes_claim=token.scopes_claim,
+            require_authentication=token.require_authentication,
+            clock_skew=token.clock_skew_secs,
+            header=token.header,
+            scheme=token.scheme,
+            cookie=token.cookie,
+            max_token_bytes=token.max_token_bytes,
+            jwks_cache_secs=token.jwks_cache_secs,
+            jwks_min_refresh_secs=token.jwks_min_refresh_secs,
+            forward_token=token.forward_token,
+            forward_claims={k.lower(): v for k, v in token.forward_claims.items()},
+        )
+        if token.jwks_url or token.jwks_file or token.secret
         else None,
     )
 

@@ -59,7 +59,8 @@ def _sections(cls: Any, prefix: str, parts: list[str]) -> None:
         else:
             continue
         parts.append(f"## `[{title}]`\n\n{spec.metadata['doc']}\n")
-        parts.append(_table(inner))
+        if any(not is_dataclass(h) for h in typing.get_type_hints(inner).values()):
+            parts.append(_table(inner))
         _sections(inner, f"{title}.", parts)
 
 

@@ -244,6 +244,51 @@ class RateLimitSection:
 
 
 @dataclass
+class JwtSection:
+    jwks_url: str | None = key(
+        None, "The JWKS to verify tokens with (cached; refreshed on an unknown `kid`)."
+    )
+    jwks_file: str | None = key(None, "A JWKS file instead of a URL, relative to this file.")
+    secret: str | None = key(
+        None, "A shared secret: HS256 tokens are accepted only when this is set."
+    )
+    issuer: str | None = key(None, "The `iss` a token must have; none: any.")
+    audiences: list[str] = key([], "Accepted `aud` values; empty: the audience is not checked.")
+    algorithms: list[str] = key(
+        ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"],
+        "Asymmetric algorithms accepted for keys from the JWKS.",
+    )
+    scopes_claim: str = key(
+        "scope", "The claim holding the token's scopes (space-separated, or a list)."
+    )
+    require_authentication: bool = key(
+        False, "Refuse requests without a token (401 `UNAUTHENTICATED`); else anonymous."
+    )
+    clock_skew_secs: float = key(60.0, "Leeway for `exp`, `nbf` and `iat`.", minimum=0)
+    header: str = key("authorization", "The request header carrying the token.")
+    scheme: str = key("Bearer", "The scheme before the token in that header; empty: none.")
+    cookie: str | None = key(None, "A cookie to read the token from when the header is absent.")
+    max_token_bytes: int = key(8192, "Longer tokens are refused unread.", minimum=64)
+    jwks_cache_secs: float = key(300.0, "Refresh the JWKS when older than this.", minimum=1)
+    jwks_min_refresh_secs: float = key(
+        10.0, "At most one refresh per this many seconds (unknown `kid`s).", minimum=0
+    )
+    forward_token: bool = key(False, "Send the client's token to every subgraph.")
+    forward_claims: dict[str, str] = key(
+        {}, 'Headers to send to every subgraph from claims: `{ "x-user-id" = "sub" }`.'
+    )
+
+
+@dataclass
+class AuthSection:
+    jwt: JwtSection = section(
+        JwtSection,
+        "JWT authentication; on when `jwks_url`, `jwks_file` or `secret` is set. An invalid,"
+        " expired, wrong-issuer or wrong-audience token is refused with 401 `UNAUTHENTICATED`.",
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -253,6 +298,7 @@ class HansaConfig:
     federation: FederationSection = section(
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
     )
+    auth: AuthSection = section(AuthSection, "Authentication.")
     rate_limit: RateLimitSection = section(
         RateLimitSection, "Per-client rate limits (token buckets), checked before parsing."
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from hansa.plugins.circuit_breaker import BreakerPolicy
 from hansa.plugins.demand_control import DemandControlPolicy
+from hansa.plugins.jwt_auth import JwtPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 
@@ -63,6 +64,8 @@ class GatewayConfig:
     degraded_field: bool = False
     # Identical subgraph queries in flight at once are sent once.
     dedup_subgraph_requests: bool = True
+    # JWT authentication (``plugins/jwt_auth.py``); None: off.
+    jwt: JwtPolicy | None = None
     # Per-client rate limits (``plugins/rate_limit.py``); None: off.
     rate_limit: RateLimitPolicy | None = None
     # Static operation cost (``plugins/demand_control.py``); None: off.

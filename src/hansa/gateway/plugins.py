@@ -10,6 +10,7 @@ from hansa.pipeline.plugin import Plugin
 from hansa.plugins.circuit_breaker import CircuitBreakers
 from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.demand_control import DemandControl
+from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
 from hansa.plugins.rate_limit import RateLimit
 from hansa.plugins.retries import Retries
@@ -22,6 +23,10 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins: list[Plugin] = [
         OperationLimits(config.max_depth, config.max_aliases, config.max_root_fields)
     ]
+    if config.jwt is not None:  # before rate limits: a jwt:CLAIM key needs the claims
+        plugins.append(JwtAuthentication(config.jwt))
+        if config.jwt.forward_token or config.jwt.forward_claims:
+            plugins.append(IdentityForwarding(config.jwt))
     if config.rate_limit is not None:
         plugins.append(RateLimit(config.rate_limit))
     if config.demand_control is not None:
