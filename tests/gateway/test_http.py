@@ -19,6 +19,9 @@ from tests.support.http import post_graphql, request
 
 SUPERGRAPH = Path(__file__).resolve().parents[2] / "src/hansa/demo/supergraph.graphql"
 
+# A GET must say it is not a cross-site request (CSRF prevention, on by default).
+PREFLIGHT = {"apollo-require-preflight": "true"}
+
 
 class Recorder:
     """ASGI middleware that records the GraphQL requests a subgraph receives."""
@@ -87,7 +90,9 @@ def test_root_path_is_an_alias(gateway: str) -> None:
 def test_get_runs_queries(gateway: str) -> None:
     query = quote("query($id: ID!) { user(id: $id) { name } }")
     variables = quote(json.dumps({"id": "2"}))
-    response = request(f"{gateway}?query={query}&variables={variables}", method="GET")
+    response = request(
+        f"{gateway}?query={query}&variables={variables}", method="GET", headers=PREFLIGHT
+    )
     assert response.json() == {"data": {"user": {"name": "Alan Turing"}}}
 
 
@@ -148,7 +153,9 @@ def test_request_errors(gateway: str, query: str, variables: Any, code: str) -> 
 
 
 def test_get_cannot_run_mutations(gateway: str) -> None:
-    response = request(f"{gateway}?query={quote('mutation { nope }')}", method="GET")
+    response = request(
+        f"{gateway}?query={quote('mutation { nope }')}", method="GET", headers=PREFLIGHT
+    )
     # The demo schema has no mutation type: that is a validation error, before any method check.
     assert response.status == 400
 

@@ -30,10 +30,11 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     from hansa.plugins.jwt_auth import JwtPolicy
     from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
+    from hansa.plugins.tenancy import TenancyPolicy
 
     gateway, limits, federation = config.gateway, config.limits, config.federation
     retry, breaker, cost = federation.retry, federation.circuit_breaker, config.demand_control
-    rate, token = config.rate_limit, config.auth.jwt
+    rate, token, tenants = config.rate_limit, config.auth.jwt, config.multi_tenancy
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
@@ -113,6 +114,16 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             forward_claims={k.lower(): v for k, v in token.forward_claims.items()},
         )
         if token.jwks_url or token.jwks_file or token.secret
+        else None,
+        csrf_required_headers=tuple(config.csrf.required_headers) if config.csrf.enabled else None,
+        tenancy=TenancyPolicy(
+            "jwt" if tenants.strategy == "jwt" else "header",
+            tenants.auth_header.lower(),
+            tenants.claim,
+            tenants.forward_header.lower(),
+            tenants.required,
+        )
+        if tenants.enabled
         else None,
     )
 

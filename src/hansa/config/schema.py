@@ -289,6 +289,37 @@ class AuthSection:
 
 
 @dataclass
+class CsrfSection:
+    enabled: bool = key(
+        True,
+        "Refuse requests a browser could send cross-site without a preflight (no or a simple"
+        " `content-type`, e.g. a `GET`) unless they carry one of `required_headers`"
+        " (400 `CSRF_ERROR`), as Apollo Router does.",
+    )
+    required_headers: list[str] = key(
+        ["x-apollo-operation-name", "apollo-require-preflight"],
+        "Any one of these headers marks a request as not cross-site.",
+    )
+
+
+@dataclass
+class MultiTenancySection:
+    enabled: bool = key(False, "Resolve a tenant for every request.")
+    strategy: str = key(
+        "header",
+        '`"header"`: the tenant is `auth_header`; `"jwt"`: the verified token\'s `claim`. When'
+        " both are present they must agree (403 `TENANT_MISMATCH`).",
+        choices=("header", "jwt"),
+    )
+    auth_header: str = key("X-Tenant-ID", "The request header naming the tenant.")
+    claim: str = key("tenant_id", "The token claim naming the tenant.")
+    forward_header: str = key(
+        "X-Tenant-ID", "The header every subgraph request carries the tenant in."
+    )
+    required: bool = key(True, "Refuse requests without a tenant (400 `TENANT_REQUIRED`).")
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -299,6 +330,11 @@ class HansaConfig:
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
     )
     auth: AuthSection = section(AuthSection, "Authentication.")
+    csrf: CsrfSection = section(CsrfSection, "Cross-site request forgery prevention.")
+    multi_tenancy: MultiTenancySection = section(
+        MultiTenancySection,
+        "Tenants: resolved per request, forwarded to subgraphs, part of every cache key.",
+    )
     rate_limit: RateLimitSection = section(
         RateLimitSection, "Per-client rate limits (token buckets), checked before parsing."
     )

@@ -9,6 +9,7 @@ from hansa.plugins.demand_control import DemandControlPolicy
 from hansa.plugins.jwt_auth import JwtPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
+from hansa.plugins.tenancy import TenancyPolicy
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,16 @@ class GatewayConfig:
     degraded_field: bool = False
     # Identical subgraph queries in flight at once are sent once.
     dedup_subgraph_requests: bool = True
+    # CSRF prevention (``plugins/csrf.py``): the headers that mark a simple request as not
+    # cross-site; None: off.
+    csrf_required_headers: tuple[str, ...] | None = (
+        "x-apollo-operation-name",
+        "apollo-require-preflight",
+    )
     # JWT authentication (``plugins/jwt_auth.py``); None: off.
     jwt: JwtPolicy | None = None
+    # Tenants (``plugins/tenancy.py``); None: off.
+    tenancy: TenancyPolicy | None = None
     # Per-client rate limits (``plugins/rate_limit.py``); None: off.
     rate_limit: RateLimitPolicy | None = None
     # Static operation cost (``plugins/demand_control.py``); None: off.

@@ -175,14 +175,16 @@ class Gateway:
         allowed_kinds: tuple[str, ...] = ("query", "mutation"),
         include_plan: bool = False,
         client: str | None = None,
+        method: str | None = None,
     ) -> GatewayResponse:
         """Run one operation; request errors come back as a 4xx ``GatewayResponse``, a request
         that takes longer than ``request_timeout`` as a 504 (``GATEWAY_TIMEOUT``, its fetches
-        cancelled). ``headers`` have lower-case names; ``client`` is the caller's address.
+        cancelled). ``headers`` have lower-case names; ``client`` is the caller's address and
+        ``method`` the HTTP method, for requests that came over HTTP.
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
-        context = RequestContext(query, variables, operation_name, headers or {}, client)
+        context = RequestContext(query, variables, operation_name, headers or {}, client, method)
         pipeline = self.pipeline
         try:
             async with asyncio.timeout(self.config.request_timeout):
@@ -238,7 +240,15 @@ class Gateway:
         forwarded = tuple(
             sorted((n, v) for n, v in context.headers.items() if n in self.config.forward_headers)
         )
-        return (context.query, context.operation_name, encoded, forwarded, request.include_plan)
+        identity = tuple(context.identity)
+        return (
+            context.query,
+            context.operation_name,
+            encoded,
+            forwarded,
+            identity,
+            request.include_plan,
+        )
 
     async def _execute(self, request: _Request) -> GatewayResponse:
         """One execution and its ``on_response`` (shared by requests deduplicated into it)."""

@@ -8,6 +8,7 @@ import importlib
 from hansa.gateway.config import GatewayConfig
 from hansa.pipeline.plugin import Plugin
 from hansa.plugins.circuit_breaker import CircuitBreakers
+from hansa.plugins.csrf import CsrfPrevention
 from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.demand_control import DemandControl
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
@@ -15,6 +16,7 @@ from hansa.plugins.limits import OperationLimits
 from hansa.plugins.rate_limit import RateLimit
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
+from hansa.plugins.tenancy import Tenancy
 
 
 def configured_plugins(config: GatewayConfig) -> list[Plugin]:
@@ -23,10 +25,14 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins: list[Plugin] = [
         OperationLimits(config.max_depth, config.max_aliases, config.max_root_fields)
     ]
+    if config.csrf_required_headers is not None:
+        plugins.insert(0, CsrfPrevention(config.csrf_required_headers))
     if config.jwt is not None:  # before rate limits: a jwt:CLAIM key needs the claims
         plugins.append(JwtAuthentication(config.jwt))
         if config.jwt.forward_token or config.jwt.forward_claims:
             plugins.append(IdentityForwarding(config.jwt))
+    if config.tenancy is not None:  # after authentication: a "jwt" tenant needs the claims
+        plugins.append(Tenancy(config.tenancy))
     if config.rate_limit is not None:
         plugins.append(RateLimit(config.rate_limit))
     if config.demand_control is not None:

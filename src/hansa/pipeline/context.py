@@ -70,12 +70,19 @@ class RequestContext:
     headers: Mapping[str, str]
     # The client's address as the server saw it (None when called from Python).
     client: str | None = None
+    # The HTTP method (None when called from Python, where browser rules such as CSRF do not
+    # apply).
+    method: str | None = None
     operation: OperationInfo | None = None
     plan: QueryPlan | None = None
     # Every fetch that produced no response, in the order they failed.
     failures: list[SubgraphFetchError] = field(default_factory=list)
     # Plugins' values, each under a key of its own.
     state: dict[str, Any] = field(default_factory=dict)
+    # Who is asking, as far as the answer can depend on it (tenant, token): plugins that make
+    # answers differ per identity add a hashable part here, and every cache or shared
+    # execution keys on it, so two identities never share an answer.
+    identity: list[Any] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

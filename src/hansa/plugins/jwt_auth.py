@@ -212,6 +212,7 @@ class JwtAuthentication(Plugin):
         context.state["claims"] = claims
         context.state["scopes"] = _scopes(claims.get(self.policy.scopes_claim))
         context.state["token"] = token
+        context.identity.append(("jwt", token))
         return None
 
     def health(self) -> dict[str, Any] | None:

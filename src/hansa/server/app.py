@@ -188,6 +188,7 @@ class GatewayApp:
             allowed_kinds=("query",) if method == "GET" else ("query", "mutation"),
             include_plan=include_plan,
             client=_client_address(scope),
+            method=method,
         )
         if scope.get("extensions", {}).get(CANCELS_ON_DISCONNECT):
             result: GatewayResponse | None = await work  # the server cancels us if they leave
