@@ -70,6 +70,9 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             retry.budget_percent,
             retry.min_per_second,
         ),
+        redact_subgraph_errors=tuple(
+            n for n, s in config.subgraphs.items() if s.errors == "redact"
+        ),
         subgraph_retries={
             n: s.retries for n, s in config.subgraphs.items() if s.retries is not None
         },

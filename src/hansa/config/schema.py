@@ -75,6 +75,12 @@ class SubgraphSection:
         "Retries of a failed query to this subgraph (default: `federation.retry.retries`).",
         minimum=0,
     )
+    errors: str = key(
+        "pass",
+        '`"pass"`: this subgraph\'s errors reach clients as they are; `"redact"`: their message'
+        ' is replaced by "Subgraph errors redacted" and extensions cut to `code` (the path stays).',
+        choices=("pass", "redact"),
+    )
     headers: dict[str, str] = key(
         {},
         'Headers sent with every request to this subgraph (`{ authorization = "Bearer'

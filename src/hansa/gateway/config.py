@@ -55,6 +55,8 @@ class GatewayConfig:
     # share one execution and one encoded answer. Off by default: it trades a little latency
     # isolation for throughput under duplicate load. Mutations never share.
     inbound_dedup: bool = False
+    # Subgraphs whose errors reach clients redacted (``plugins/error_masking.py``).
+    redact_subgraph_errors: tuple[str, ...] = ()
     # Retries of failed subgraph queries (``plugins/retries.py``); per-subgraph retry counts.
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     subgraph_retries: dict[str, int] = field(default_factory=dict)

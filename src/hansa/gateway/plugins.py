@@ -11,6 +11,7 @@ from hansa.plugins.circuit_breaker import CircuitBreakers
 from hansa.plugins.csrf import CsrfPrevention
 from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.demand_control import DemandControl
+from hansa.plugins.error_masking import ErrorMasking
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
 from hansa.plugins.rate_limit import RateLimit
@@ -37,6 +38,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         plugins.append(RateLimit(config.rate_limit))
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
+    if config.redact_subgraph_errors:
+        plugins.append(ErrorMasking(dict.fromkeys(config.redact_subgraph_errors, True)))
     if config.degraded_extension:
         plugins.append(DegradedAnswers())
     if config.dedup_subgraph_requests:
