@@ -75,7 +75,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[subgraphs.products]\nretry = 3\n",
             2,
-            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, retries, headers",
+            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, retries, errors, headers",
         ),
         (
             "[subgraphs.products]\nheaders = { x = 1 }\n",
@@ -85,7 +85,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[gatway]\nlisten = 'x'\n",
             1,
-            "gatway: unknown key; accepted here: gateway, subgraphs, limits, federation",
+            "gatway: unknown key; accepted here: gateway, subgraphs, limits, federation, auth, csrf, multi_tenancy, rate_limit, demand_control",
         ),
         ("[gateway]\nforward_headers = 'authorization'\n", 2, "must be a list of strings"),
         ("[gateway\nlisten = 1\n", 1, "not valid TOML"),
@@ -120,6 +120,76 @@ def test_values_reach_the_gateway_configuration() -> None:
         ConfigError, match=re.escape("hansa.toml:3: gateway.listen: must be a string")
     ):
         parse_config("\n[gateway]\nlisten = 4000\n", "hansa.toml", env={})
+
+
+PRODUCTION = """
+[subgraphs.products]
+retries = 3
+errors = "redact"
+
+[federation]
+degraded_field = true
+dedup_subgraph_requests = false
+
+[federation.retry]
+backoff_ms = 20
+budget_percent = 5
+
+[federation.circuit_breaker]
+enabled = true
+failure_threshold = 3
+recovery_timeout_secs = 10
+
+[rate_limit]
+requests_per_second = 2.5
+key = "header:x-api-key"
+
+[demand_control]
+enabled = true
+mode = "enforce"
+max_cost = 500
+
+[auth.jwt]
+secret = "${JWT_SECRET}"
+audiences = ["shop"]
+forward_claims = { "X-User-Id" = "sub" }
+
+[csrf]
+enabled = false
+
+[multi_tenancy]
+enabled = true
+strategy = "jwt"
+"""
+
+
+def test_production_sections_reach_their_plugins() -> None:
+    config = gateway_config(parse_config(PRODUCTION, "hansa.toml", env={"JWT_SECRET": "s"}))
+    assert config.subgraph_retries == {"products": 3}
+    assert config.redact_subgraph_errors == ("products",)
+    assert config.degraded_field and not config.dedup_subgraph_requests
+    assert (config.retry.backoff, config.retry.budget_percent) == (0.02, 5.0)
+    assert config.circuit_breaker is not None
+    assert (config.circuit_breaker.failure_threshold, config.circuit_breaker.recovery_timeout) == (
+        3,
+        10.0,
+    )
+    assert config.rate_limit is not None
+    assert (config.rate_limit.requests_per_second, config.rate_limit.burst) == (2.5, 3)
+    assert config.rate_limit.key == "header:x-api-key"
+    assert config.demand_control is not None
+    assert (config.demand_control.mode, config.demand_control.max_cost) == ("enforce", 500.0)
+    assert config.jwt is not None
+    assert (config.jwt.secret, config.jwt.audiences) == ("s", ("shop",))
+    assert dict(config.jwt.forward_claims) == {"x-user-id": "sub"}
+    assert config.csrf_required_headers is None
+    assert config.tenancy is not None and config.tenancy.strategy == "jwt"
+    defaults = gateway_config(parse_config("", "hansa.toml", env={}))
+    assert defaults.circuit_breaker is None and defaults.rate_limit is None
+    assert defaults.jwt is None and defaults.tenancy is None and defaults.demand_control is None
+    assert defaults.csrf_required_headers == ("x-apollo-operation-name", "apollo-require-preflight")
+    with pytest.raises(ConfigError, match='must be one of "measure", "enforce", not \'always\''):
+        parse_config('[demand_control]\nmode = "always"\n', "hansa.toml", env={})
 
 
 def test_the_gateway_serves_what_the_file_says_and_flags_override_it(tmp_path: Path) -> None:
