@@ -212,3 +212,15 @@ def test_a_client_that_leaves_cancels_its_subgraph_requests(server_cancels: bool
         assert post_graphql(url, "{ me { name } }").json() == ME
     assert len(hanging.requests) == 1
     assert hanging.abandoned == 1  # the gateway dropped the subgraph request when the client left
+
+
+def test_headers_beyond_the_limit_get_431() -> None:
+    with federation(accounts, products, reviews, max_header_bytes=4096) as url:
+        answer = request(
+            url,
+            body=b'{"query": "{ me { name } }"}',
+            headers={"content-type": "application/json", "x-big": "y" * 5000},
+        )
+        assert post_graphql(url, "{ me { name } }").json() == ME
+    assert answer.status == 431
+    assert json.loads(answer.body)["errors"][0]["extensions"]["code"] == "REQUEST_HEADERS_TOO_LARGE"

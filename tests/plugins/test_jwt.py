@@ -241,3 +241,24 @@ def test_the_policy_needs_a_key_source() -> None:
 
     with pytest.raises(ValueError, match="needs jwks_url, jwks_file or secret"):
         JwtAuthentication(replace(JwtPolicy(secret="x"), secret=None))
+
+
+def test_introspection_can_be_kept_for_a_scope() -> None:
+    subgraph = Subgraph("people", SDL)
+    subgraph.field("Query", "whoami")(lambda _r, _i: "someone")
+    policy = JwtPolicy(secret="introspection-secret-introspection-secret")
+    developer = jwt.encode({"sub": "d", "scope": "read dev"}, policy.secret, algorithm="HS256")
+    reader = jwt.encode({"sub": "r", "scope": "read"}, policy.secret, algorithm="HS256")
+    query = "{ __schema { queryType { name } } }"
+    with federation(subgraph, jwt=policy, introspection_scopes=("dev",)) as url:
+        answers = [
+            post_graphql(url, query, headers=headers).json()
+            for headers in (
+                {"authorization": f"Bearer {developer}"},
+                {"authorization": f"Bearer {reader}"},
+                {},
+            )
+        ]
+    assert answers[0] == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    for refused in answers[1:]:
+        assert refused["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"

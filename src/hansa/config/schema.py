@@ -40,6 +40,11 @@ class GatewaySection:
     workers: int = key(1, "Processes serving the port (pre-fork, `SO_REUSEPORT`).", minimum=1)
     watch: bool = key(False, "Reload when the supergraph (or a subgraph schema) file changes.")
     introspection: bool = key(True, "Answer introspection queries.")
+    introspection_scopes: list[str] = key(
+        [],
+        "When set, introspection also needs a verified token (`[auth.jwt]`) holding one of"
+        " these scopes; others get `INTROSPECTION_DISABLED`.",
+    )
     graphiql: bool = key(True, "Serve GraphiQL to browsers that ask for HTML.")
     expose_query_plan: bool = key(
         False, "Honour the `hansa-expose-query-plan: true` request header."
@@ -124,6 +129,12 @@ class LimitsSection:
     )
     max_url_bytes: int = key(
         64 * 1024, "Longest request URL (414 `URI_TOO_LONG` beyond).", minimum=256
+    )
+    max_header_bytes: int = key(
+        32 * 1024,
+        "Largest request headers, all names and values together (431"
+        " `REQUEST_HEADERS_TOO_LARGE` beyond).",
+        minimum=1024,
     )
     request_timeout_ms: int = key(
         30_000,

@@ -33,6 +33,7 @@ class GatewayConfig:
     idle_timeout: float = 5.0
     max_connections: int = 10_000
     max_url_bytes: int = 64 * 1024
+    max_header_bytes: int = 32 * 1024
     max_depth: int = 100
     # Seconds a whole request may take before it is answered 504 GATEWAY_TIMEOUT (Apollo
     # Router's default is 30 s as well).
@@ -45,6 +46,8 @@ class GatewayConfig:
     max_cached_document_bytes: int = 16 * 1024 * 1024  # of document text
     max_cached_plans: int = 1000
     introspection: bool = True
+    # When set, introspection also needs a verified token with one of these scopes.
+    introspection_scopes: tuple[str, ...] = ()
     # Honour the ``hansa-expose-query-plan: true`` header (adds the plan to ``extensions``).
     expose_query_plan: bool = False
     graphiql: bool = True

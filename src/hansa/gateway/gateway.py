@@ -289,7 +289,7 @@ class Gateway:
                     return answer
             root_fields = selection.fields_for(prepared.root_type, self.supergraph.implements)
             introspected = frozenset(f.name for f in root_fields if f.name in INTROSPECTION_FIELDS)
-            if introspected and not self.config.introspection:
+            if introspected and not self._may_introspect(context):
                 raise OperationError(
                     [coded("Introspection has been disabled.", "INTROSPECTION_DISABLED")]
                 )
@@ -373,6 +373,17 @@ class Gateway:
             self._introspect(operation.prepared, operation.variables, state)
         await execute_plan(plan, state)
         return state
+
+    def _may_introspect(self, context: RequestContext) -> bool:
+        """Introspection on, and, with ``introspection_scopes``, a verified token holding one
+        of them (the internal-developers-only case)."""
+        if not self.config.introspection:
+            return False
+        wanted = self.config.introspection_scopes
+        if not wanted:
+            return True
+        scopes = context.state.get("scopes") or frozenset()
+        return any(scope in scopes for scope in wanted)
 
     def _introspect(
         self, prepared: PreparedOperation, variables: dict[str, Any], state: ExecutionState

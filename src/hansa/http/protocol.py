@@ -1,7 +1,8 @@
 """uvicorn's HTTP protocol (httptools) with the guards a public server needs: a client must
 finish its request line and headers within ``header_timeout`` (slowloris), a connection beyond
 ``max_connections`` sheds an idle keep-alive one or is answered 503 at once, and a URL longer
-than ``max_url_bytes`` is answered 414 with a GraphQL error instead of being parsed.
+than ``max_url_bytes`` is answered 414 with a GraphQL error instead of being parsed, and headers
+beyond ``max_header_bytes`` in all are answered 431.
 
 The body is bounded by the app (size, and a read timeout), the idle time between requests by
 uvicorn's keep-alive timeout (``idle_timeout``).
@@ -31,6 +32,7 @@ class ConnectionLimits:
     idle_timeout: float = 5.0  # seconds a keep-alive connection may wait for its next request
     max_connections: int = 10_000
     max_url_bytes: int = 64 * 1024
+    max_header_bytes: int = 32 * 1024  # all header names and values of one request
 
 
 def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
@@ -51,6 +53,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._header_timer: asyncio.TimerHandle | None = None
         self._refused = False
         self._task: asyncio.Task[None] | None = None
+        self._header_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -110,6 +113,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._header_bytes = 0
         self._arm_header_timer()  # a keep-alive connection's next request
 
     def on_url(self, url: bytes) -> None:
@@ -126,8 +130,19 @@ class GuardedProtocol(HttpToolsProtocol):
             )
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if not self._refused:
-            super().on_header(name, value)
+        if self._refused:
+            return
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > self.limits.max_header_bytes:
+            limit = self.limits.max_header_bytes
+            self._refuse(
+                431,
+                "Request Header Fields Too Large",
+                "REQUEST_HEADERS_TOO_LARGE",
+                f"The request headers are larger than {limit} bytes.",
+            )
+            return
+        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         if self._refused:

@@ -63,7 +63,11 @@ class GatewayApp:
         """What ``hansa.http.serve`` guards this app's connections with."""
         config = self.config
         return ConnectionLimits(
-            config.header_timeout, config.idle_timeout, config.max_connections, config.max_url_bytes
+            config.header_timeout,
+            config.idle_timeout,
+            config.max_connections,
+            config.max_url_bytes,
+            config.max_header_bytes,
         )
 
     def swap(self, gateway: Gateway) -> None:
