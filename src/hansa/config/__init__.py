@@ -25,6 +25,7 @@ __all__ = [
 def gateway_config(config: HansaConfig) -> GatewayConfig:
     """The ``GatewayConfig`` the file describes."""
     from hansa.gateway.config import GatewayConfig
+    from hansa.http.cors import CorsPolicy
     from hansa.plugins.circuit_breaker import BreakerPolicy
     from hansa.plugins.demand_control import DemandControlPolicy
     from hansa.plugins.jwt_auth import JwtPolicy
@@ -120,6 +121,14 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         )
         if token.jwks_url or token.jwks_file or token.secret
         else None,
+        cors=CorsPolicy(
+            tuple(config.cors.origins),
+            tuple(config.cors.match_origins),
+            config.cors.allow_credentials,
+            tuple(config.cors.allow_headers),
+            tuple(config.cors.expose_headers),
+            config.cors.max_age_secs,
+        ),
         csrf_required_headers=tuple(config.csrf.required_headers) if config.csrf.enabled else None,
         tenancy=TenancyPolicy(
             "jwt" if tenants.strategy == "jwt" else "header",

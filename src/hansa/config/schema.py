@@ -337,6 +337,22 @@ class MultiTenancySection:
 
 
 @dataclass
+class CorsSection:
+    origins: list[str] = key(
+        [],
+        'Browser origins allowed to call the gateway (`"https://app.example.com"`, or `"*"` for'
+        " any, never with credentials); empty: same-origin pages only.",
+    )
+    match_origins: list[str] = key([], "Regular expressions an allowed origin must match whole.")
+    allow_credentials: bool = key(False, "Let browsers send cookies and credentials.")
+    allow_headers: list[str] = key(
+        [], "Request headers allowed cross-origin; empty: whatever the preflight asks for."
+    )
+    expose_headers: list[str] = key([], "Response headers a page may read.")
+    max_age_secs: int = key(600, "How long browsers may cache a preflight's answer.", minimum=0)
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -347,6 +363,7 @@ class HansaConfig:
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
     )
     auth: AuthSection = section(AuthSection, "Authentication.")
+    cors: CorsSection = section(CorsSection, "Cross-origin requests from browsers.")
     csrf: CsrfSection = section(CsrfSection, "Cross-site request forgery prevention.")
     multi_tenancy: MultiTenancySection = section(
         MultiTenancySection,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hansa.http.cors import CorsPolicy
 from hansa.plugins.circuit_breaker import BreakerPolicy
 from hansa.plugins.demand_control import DemandControlPolicy
 from hansa.plugins.jwt_auth import JwtPolicy
@@ -70,6 +71,8 @@ class GatewayConfig:
     degraded_field: bool = False
     # Identical subgraph queries in flight at once are sent once.
     dedup_subgraph_requests: bool = True
+    # Browser origins allowed to call the gateway (``http/cors.py``); none by default.
+    cors: CorsPolicy = field(default_factory=CorsPolicy)
     # CSRF prevention (``plugins/csrf.py``): the headers that mark a simple request as not
     # cross-site; None: off.
     csrf_required_headers: tuple[str, ...] | None = (

@@ -18,6 +18,7 @@ import orjson
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
 from hansa.http.asgi import (
+    Message,
     Receive,
     Scope,
     Send,
@@ -26,6 +27,7 @@ from hansa.http.asgi import (
     read_graphql_request,
     send_response,
 )
+from hansa.http.cors import Cors
 from hansa.http.graphql_over_http import (
     APPLICATION_JSON,
     RequestError,
@@ -52,6 +54,7 @@ class GatewayApp:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self.config = gateway.config
+        self.cors = Cors(gateway.config.cors)
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -145,6 +148,14 @@ class GatewayApp:
                 APPLICATION_JSON,
             )
             return
+        if self.cors.enabled:
+            origin = header(scope, b"origin")
+            if method == "OPTIONS":
+                asked = header(scope, b"access-control-request-headers")
+                preflight = self.cors.preflight_headers(origin, asked)
+                await send_response(send, 204, b"", "text/plain", preflight)
+                return
+            send = _adding(send, self.cors.response_headers(origin))
         accept = header(scope, b"accept")
         if (
             method == "GET"
@@ -260,6 +271,19 @@ async def _unless_disconnected(
 async def _disconnect(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    """``send``, with ``headers`` added to the response's start."""
+    if not headers:
+        return send
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), *headers]}
+        await send(message)
+
+    return sending
 
 
 def _client_address(scope: Scope) -> str | None:
