@@ -28,6 +28,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     from hansa.http.cors import CorsPolicy
     from hansa.plugins.circuit_breaker import BreakerPolicy
     from hansa.plugins.demand_control import DemandControlPolicy
+    from hansa.plugins.header_rules import HeaderRules
     from hansa.plugins.jwt_auth import JwtPolicy
     from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
@@ -121,6 +122,14 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         )
         if token.jwks_url or token.jwks_file or token.secret
         else None,
+        header_rules=HeaderRules(
+            tuple(config.headers.propagate),
+            tuple(config.headers.propagate_matching),
+            dict(config.headers.rename),
+            dict(config.headers.insert),
+            tuple(config.headers.remove),
+            tuple(config.headers.response_propagate),
+        ),
         cors=CorsPolicy(
             tuple(config.cors.origins),
             tuple(config.cors.match_origins),

@@ -353,6 +353,26 @@ class CorsSection:
 
 
 @dataclass
+class HeadersSection:
+    propagate: list[str] = key([], "Request headers sent on to every subgraph, by name.")
+    propagate_matching: list[str] = key(
+        [], "Request headers sent on to every subgraph when a regular expression matches the name."
+    )
+    rename: dict[str, str] = key(
+        {}, 'Request headers sent on under another name: `{ "x-user" = "x-client-user" }`.'
+    )
+    insert: dict[str, str] = key({}, "Headers added to every subgraph request.")
+    remove: list[str] = key(
+        [], "Headers never sent to a subgraph, whatever another rule says (`cookie`)."
+    )
+    response_propagate: list[str] = key(
+        [],
+        "Subgraph response headers returned to the client (`set-cookie`: every occurrence,"
+        " from every fetch).",
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -363,6 +383,11 @@ class HansaConfig:
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
     )
     auth: AuthSection = section(AuthSection, "Authentication.")
+    headers: HeadersSection = section(
+        HeadersSection,
+        "Header propagation, client → subgraphs and subgraphs → client (besides"
+        " `gateway.forward_headers`, which these rules extend).",
+    )
     cors: CorsSection = section(CorsSection, "Cross-origin requests from browsers.")
     csrf: CsrfSection = section(CsrfSection, "Cross-site request forgery prevention.")
     multi_tenancy: MultiTenancySection = section(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from hansa.http.cors import CorsPolicy
 from hansa.plugins.circuit_breaker import BreakerPolicy
 from hansa.plugins.demand_control import DemandControlPolicy
+from hansa.plugins.header_rules import HeaderRules
 from hansa.plugins.jwt_auth import JwtPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
@@ -71,6 +72,8 @@ class GatewayConfig:
     degraded_field: bool = False
     # Identical subgraph queries in flight at once are sent once.
     dedup_subgraph_requests: bool = True
+    # Header propagation rules both ways (``plugins/header_rules.py``); empty: none.
+    header_rules: HeaderRules = field(default_factory=HeaderRules)
     # Browser origins allowed to call the gateway (``http/cors.py``); none by default.
     cors: CorsPolicy = field(default_factory=CorsPolicy)
     # CSRF prevention (``plugins/csrf.py``): the headers that mark a simple request as not

@@ -12,6 +12,7 @@ from hansa.plugins.csrf import CsrfPrevention
 from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.demand_control import DemandControl
 from hansa.plugins.error_masking import ErrorMasking
+from hansa.plugins.header_rules import HeaderPropagation, HeaderRules
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
 from hansa.plugins.rate_limit import RateLimit
@@ -28,6 +29,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     ]
     if config.csrf_required_headers is not None:
         plugins.insert(0, CsrfPrevention(config.csrf_required_headers))
+    if config.header_rules != HeaderRules():  # before identity forwarding and tenancy,
+        plugins.append(HeaderPropagation(config.header_rules))  # whose headers must win
     if config.jwt is not None:  # before rate limits: a jwt:CLAIM key needs the claims
         plugins.append(JwtAuthentication(config.jwt))
         if config.jwt.forward_token or config.jwt.forward_claims:

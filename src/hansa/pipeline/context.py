@@ -101,6 +101,10 @@ class SubgraphRequest:
     # "query" or "mutation": only queries may be sent twice.
     kind: str
     context: RequestContext | None = None
+    # Set by a hook that needs the subgraph's response headers; the transport then fills
+    # ``response_headers`` (every occurrence of a repeated header kept).
+    want_response_headers: bool = False
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
     _body: bytes | None = None
 
     def body(self) -> bytes:

@@ -93,6 +93,8 @@ class SubgraphTransport:
                 endpoint.url, data=body, headers=request_headers, timeout=endpoint.client_timeout
             ) as response:
                 status = response.status
+                if request.want_response_headers:
+                    request.response_headers = list(response.headers.items())
                 if not 200 <= status < 300:
                     raise _status_failure(subgraph, status, response.headers.get("retry-after"))
                 raw = await _read(response, endpoint.max_response_bytes, subgraph)
