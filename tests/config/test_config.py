@@ -85,7 +85,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[gatway]\nlisten = 'x'\n",
             1,
-            "gatway: unknown key; accepted here: gateway, subgraphs, limits, federation, auth, csrf, multi_tenancy, rate_limit, demand_control",
+            "gatway: unknown key; accepted here: gateway, subgraphs, limits, federation, auth, authorization,",
         ),
         ("[gateway]\nforward_headers = 'authorization'\n", 2, "must be a list of strings"),
         ("[gateway\nlisten = 1\n", 1, "not valid TOML"),

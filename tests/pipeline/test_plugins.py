@@ -203,7 +203,15 @@ def test_plugins_load_from_their_import_path(monkeypatch: pytest.MonkeyPatch) ->
     sdl = supergraph_of(accounts, products, reviews)
     gateway = Gateway(sdl, GatewayConfig(plugins=("request_ids:RequestIds",)))
     names = [p.name for p in gateway.pipeline.plugins]
-    assert names == ["csrf", "limits", "degraded", "subgraph_dedup", "retries", "request_ids"]
+    assert names == [
+        "csrf",
+        "limits",
+        "authorization",
+        "degraded",
+        "subgraph_dedup",
+        "retries",
+        "request_ids",
+    ]
     for spec, reason in [
         ("request_ids", "expected 'package.module:Name'"),
         ("no_such_module_here:X", "cannot import no_such_module_here"),

@@ -138,6 +138,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             tuple(config.cors.expose_headers),
             config.cors.max_age_secs,
         ),
+        reject_unauthorized=config.authorization.reject_unauthorized,
+        policies=dict(config.authorization.policies),
         csrf_required_headers=tuple(config.csrf.required_headers) if config.csrf.enabled else None,
         tenancy=TenancyPolicy(
             "jwt" if tenants.strategy == "jwt" else "header",

@@ -373,6 +373,21 @@ class HeadersSection:
 
 
 @dataclass
+class AuthorizationSection:
+    reject_unauthorized: bool = key(
+        False,
+        "Refuse a request that selects any field it may not see (403) instead of answering"
+        " those fields null with `UNAUTHORIZED_FIELD_OR_TYPE`.",
+    )
+    policies: dict[str, str] = key(
+        {},
+        'The callables deciding `@policy` names: `{ read_own_orders = "mypolicies:own_orders" }`'
+        " (sync or async, called with the claims and the request context). A policy with no"
+        " callable denies.",
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -383,6 +398,10 @@ class HansaConfig:
         FederationSection, "How the gateway talks to subgraphs: resilience and degraded answers."
     )
     auth: AuthSection = section(AuthSection, "Authentication.")
+    authorization: AuthorizationSection = section(
+        AuthorizationSection,
+        "`@authenticated`, `@requiresScopes` and `@policy` from the supergraph, always enforced.",
+    )
     headers: HeadersSection = section(
         HeadersSection,
         "Header propagation, client → subgraphs and subgraphs → client (besides"

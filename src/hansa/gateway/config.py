@@ -82,6 +82,11 @@ class GatewayConfig:
         "x-apollo-operation-name",
         "apollo-require-preflight",
     )
+    # Authorization from the supergraph's directives (``plugins/authorization.py``): refuse
+    # the whole request instead of nulling what it may not see; ``@policy`` name ->
+    # "module:callable".
+    reject_unauthorized: bool = False
+    policies: dict[str, str] = field(default_factory=dict)
     # JWT authentication (``plugins/jwt_auth.py``); None: off.
     jwt: JwtPolicy | None = None
     # Tenants (``plugins/tenancy.py``); None: off.

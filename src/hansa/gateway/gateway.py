@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from hansa.pipeline.plugin import Pipeline, Plugin
 from hansa.planner.builder import PlanningError
 from hansa.planner.plan import QueryPlan
 from hansa.planner.query_planner import QueryPlanner
+from hansa.plugins.authorization import Authorization, Policy
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
 
@@ -67,6 +68,26 @@ def _with_degraded_field(supergraph: Supergraph) -> Supergraph | None:
     return dataclasses.replace(
         supergraph, api_schema=extend_schema(supergraph.api_schema, extension)
     )
+
+
+def _explained_by_removal(state: ExecutionState, removed: list[tuple[str, ...]]) -> None:
+    """Drop the non-null errors completion raised for fields a plugin removed (their removal
+    error says why they are null). ``removed`` paths have ``"@"`` for any list position."""
+
+    def at_removed(error: ResponseError) -> bool:
+        path = error.path
+        if path is None or not error.message.startswith("Cannot return null"):
+            return False
+        return any(
+            len(path) == len(template)
+            and all(
+                (t == "@" and isinstance(p, int)) or t == p
+                for t, p in zip(template, path, strict=True)
+            )
+            for template in removed
+        )
+
+    state.errors.retain(lambda error: not at_removed(error))
 
 
 def _label_active(label: str) -> bool:
@@ -128,6 +149,14 @@ class Gateway:
             }
         )
         self.client = pipeline.client(self.transport)
+
+    def policy(self, name: str) -> Callable[[Policy], Policy]:
+        """``@gateway.policy("read_own_orders")``: the callable deciding a ``@policy`` name
+        (sync or async, called with the verified claims, or None, and the request context)."""
+        for plugin in self.pipeline.plugins:
+            if isinstance(plugin, Authorization):
+                return plugin.policy(name)
+        raise RuntimeError("this gateway's pipeline has no authorization plugin")
 
     async def close(self, *, keep_plugins: bool = False) -> None:
         """Close the subgraph connections, and the plugins unless a successor still uses them."""
@@ -293,7 +322,15 @@ class Gateway:
                 raise OperationError(
                     [coded("Introspection has been disabled.", "INTROSPECTION_DISABLED")]
                 )
-            plan = self.planner.plan(prepared, assignment, self._labels())
+            planned: PreparedOperation | None = prepared
+            planned_assignment = assignment
+            if context.denied_paths:  # a plugin removed fields: plan what is left
+                planned, planned_assignment = self._rewritten(context)
+            plan = (
+                self.planner.plan(planned, planned_assignment, self._labels())
+                if planned is not None
+                else QueryPlan(None)
+            )
             if pipeline.plan_hooks:
                 plan = await pipeline.on_plan(context, plan)
             context.plan = plan
@@ -316,13 +353,13 @@ class Gateway:
         }
         try:
             state = await self._run(plan, context, forwarded, introspected)
-            if state.requirement_errors and prepared.kind == "query":
+            if state.requirement_errors and prepared.kind == "query" and planned is not None:
                 # A required field fetched with client data failed and may have nulled that
                 # data: run the plan that fetches such requirements apart (queries only: a
                 # mutation's root fields must not run twice).
                 try:
                     plan = self.planner.plan(
-                        prepared, assignment, self._labels(), isolate_requirements=True
+                        planned, planned_assignment, self._labels(), isolate_requirements=True
                     )
                 except PlanningError:
                     pass  # no such plan: the first answer stands
@@ -336,6 +373,8 @@ class Gateway:
             data = self.completer.complete(
                 selection, prepared.root_type, state.data, state.errors, introspected
             )
+            if context.denied_paths:
+                _explained_by_removal(state, context.denied_paths)
         except RecursionError:
             # Only a hostile subgraph answer nests deep enough for this (the client's own
             # selection is bounded by max_depth).
@@ -352,8 +391,8 @@ class Gateway:
                 },
             )
         body: dict[str, Any] = {}
-        if state.errors:
-            body["errors"] = state.errors.formatted()
+        if state.errors or context.extra_errors:
+            body["errors"] = [*context.extra_errors, *state.errors.formatted()]
         body["data"] = data
         if request.include_plan:
             body["extensions"] = {"queryPlan": plan.pretty()}
@@ -373,6 +412,19 @@ class Gateway:
             self._introspect(operation.prepared, operation.variables, state)
         await execute_plan(plan, state)
         return state
+
+    def _rewritten(
+        self, context: RequestContext
+    ) -> tuple[PreparedOperation | None, tuple[bool, ...]]:
+        """The operation a plugin rewrote (``context.rewritten_query``), prepared, with its
+        condition assignment; (None, ()) when nothing is left to fetch."""
+        text = context.rewritten_query
+        operation = context.operation
+        assert operation is not None
+        if text is None:
+            return None, ()
+        rewritten = self.prepare(text, context.operation_name)
+        return rewritten, rewritten.assignment(operation.variables)
 
     def _may_introspect(self, context: RequestContext) -> bool:
         """Introspection on, and, with ``introspection_scopes``, a verified token holding one

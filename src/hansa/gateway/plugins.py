@@ -4,9 +4,11 @@ then the user's, loaded from ``"package.module:Name"``."""
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from hansa.gateway.config import GatewayConfig
 from hansa.pipeline.plugin import Plugin
+from hansa.plugins.authorization import Authorization
 from hansa.plugins.circuit_breaker import CircuitBreakers
 from hansa.plugins.csrf import CsrfPrevention
 from hansa.plugins.degraded import DegradedAnswers
@@ -39,6 +41,10 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         plugins.append(Tenancy(config.tenancy))
     if config.rate_limit is not None:
         plugins.append(RateLimit(config.rate_limit))
+    authorization = Authorization(config.reject_unauthorized)  # always: the schema says
+    for name, spec in config.policies.items():
+        authorization.policy(name)(_load_callable(spec, f"policy {name!r}"))
+    plugins.append(authorization)
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
     if config.redact_subgraph_errors:
@@ -55,20 +61,26 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     return plugins
 
 
-def load_plugin(spec: str) -> Plugin:
-    """The plugin ``"package.module:Name"`` names: ``Name`` is a ``Plugin`` subclass or a
-    function returning one, called without arguments. ``ValueError`` says what is wrong."""
+def _load_callable(spec: str, what: str) -> Any:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
-        raise ValueError(f"plugin {spec!r}: expected 'package.module:Name'")
+        raise ValueError(f"{what} {spec!r}: expected 'package.module:Name'")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise ValueError(f"plugin {spec!r}: cannot import {module_name}: {error}") from None
-    factory = getattr(module, attribute, None)
-    if not callable(factory):
-        raise ValueError(f"plugin {spec!r}: {module_name} has no callable {attribute!r}")
+        raise ValueError(f"{what} {spec!r}: cannot import {module_name}: {error}") from None
+    found = getattr(module, attribute, None)
+    if not callable(found):
+        raise ValueError(f"{what} {spec!r}: {module_name} has no callable {attribute!r}")
+    return found
+
+
+def load_plugin(spec: str) -> Plugin:
+    """The plugin ``"package.module:Name"`` names: ``Name`` is a ``Plugin`` subclass or a
+    function returning one, called without arguments. ``ValueError`` says what is wrong."""
+    factory = _load_callable(spec, "plugin")
     plugin = factory()
     if not isinstance(plugin, Plugin):
-        raise ValueError(f"plugin {spec!r}: {attribute}() is not a hansa.pipeline.Plugin")
+        name = spec.partition(":")[2]
+        raise ValueError(f"plugin {spec!r}: {name}() is not a hansa.pipeline.Plugin")
     return plugin

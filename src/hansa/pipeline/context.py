@@ -83,6 +83,12 @@ class RequestContext:
     # answers differ per identity add a hashable part here, and every cache or shared
     # execution keys on it, so two identities never share an answer.
     identity: list[Any] = field(default_factory=list)
+    # Set by an ``on_operation`` hook that removed fields the client may not see: the document
+    # to plan and fetch instead (None: nothing left to fetch), the response paths of what was
+    # removed ("@" for list positions; answered null), and errors to add to the response.
+    rewritten_query: str | None = None
+    denied_paths: list[tuple[str, ...]] = field(default_factory=list)
+    extra_errors: list[dict[str, Any]] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

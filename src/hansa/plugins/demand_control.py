@@ -40,7 +40,6 @@ from graphql import (
     IntValueNode,
     ListValueNode,
     ObjectValueNode,
-    StringValueNode,
     ValueNode,
     VariableNode,
     get_named_type,
@@ -53,6 +52,7 @@ from hansa.operation.normalized import Field, Selection
 from hansa.pipeline.context import GatewayResponse, RequestContext
 from hansa.pipeline.plugin import Plugin
 from hansa.supergraph import Supergraph
+from hansa.supergraph.links import directive_names
 
 COST_SPEC = "https://specs.apollo.dev/cost/"
 MUTATION_BASE_COST = 10.0
@@ -242,35 +242,9 @@ def _field_definition(api: GraphQLSchema, parent: str, name: str) -> Any:
 
 
 def _directive_names(schema: GraphQLSchema) -> tuple[str, str]:
-    """The names the supergraph gives ``@cost`` and ``@listSize`` (its ``@link`` to the cost
-    spec may rename or prefix them)."""
-    cost, list_size = "cost", "listSize"
-    prefix = "cost"
-    imports: dict[str, str] = {}
-    for node in [schema.ast_node, *schema.extension_ast_nodes]:
-        for directive in (node.directives if node else ()) or ():
-            if directive.name.value != "link":
-                continue
-            arguments = {a.name.value: a.value for a in directive.arguments or ()}
-            url = arguments.get("url")
-            if not isinstance(url, StringValueNode) or not url.value.startswith(COST_SPEC):
-                continue
-            alias = arguments.get("as")
-            if isinstance(alias, StringValueNode):
-                prefix = alias.value
-            listed = arguments.get("import")
-            for item in listed.values if isinstance(listed, ListValueNode) else ():
-                if isinstance(item, StringValueNode):
-                    imports[item.value.lstrip("@")] = item.value.lstrip("@")
-                elif isinstance(item, ObjectValueNode):
-                    entry = {f.name.value: f.value for f in item.fields}
-                    name, renamed = entry.get("name"), entry.get("as")
-                    if isinstance(name, StringValueNode):
-                        target = renamed if isinstance(renamed, StringValueNode) else name
-                        imports[name.value.lstrip("@")] = target.value.lstrip("@")
-    cost = imports.get("cost", prefix)
-    list_size = imports.get("listSize", f"{prefix}__listSize")
-    return cost, list_size
+    """The names the supergraph gives ``@cost`` and ``@listSize``."""
+    names = directive_names(schema, COST_SPEC, ("cost", "listSize"))
+    return names["cost"], names["listSize"]
 
 
 def _directive(node: Any, name: str) -> DirectiveNode | None:
