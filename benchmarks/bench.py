@@ -95,11 +95,17 @@ def hansa_at(revision: str) -> Peer:
         )
         subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
 
+    schema = source / "src/hansa/config/schema.py"
+    has_subgraph_dedup = schema.exists() and "dedup_subgraph_requests" in schema.read_text()
+
     def command(supergraph: Path, port: int, dedup: bool) -> list[str]:
         python = str(ROOT / ".venv/bin/python")
         args = ["env", f"PYTHONPATH={source / 'src'}", python, "-m", "hansa.cli", "gateway"]
         args += ["--supergraph", str(supergraph), "--port", str(port)]
-        return [*args, *(["--inbound-dedup"] if dedup else [])]
+        if dedup:
+            return [*args, "--inbound-dedup"]
+        # Like the current Hansa's dedup-off rows: subgraph deduplication off where it exists.
+        return [*args, *(["--config", str(NO_DEDUP_CONFIG)] if has_subgraph_dedup else [])]
 
     return Peer(f"Hansa at {revision}", f"hansa-{revision}", command, has_dedup=True)
 

@@ -25,13 +25,15 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import jwt
 
 from hansa.pipeline.context import GatewayResponse, RequestContext, SubgraphRequest
 from hansa.pipeline.plugin import Plugin
+
+if TYPE_CHECKING:
+    import jwt
 
 log = logging.getLogger("hansa.auth")
 
@@ -79,6 +81,8 @@ class KeySet:
             self._load(json.loads(Path(policy.jwks_file).read_text()))
 
     def _load(self, document: Any) -> None:
+        import jwt
+
         keys: dict[str | None, jwt.PyJWK] = {}
         for entry in document.get("keys", []) if isinstance(document, dict) else []:
             try:
@@ -153,6 +157,8 @@ class JwtAuthentication(Plugin):
         return None
 
     async def verify(self, token: str) -> dict[str, Any]:
+        import jwt  # here, not at import: a gateway without [auth.jwt] never loads it
+
         policy = self.policy
         if len(token) > policy.max_token_bytes:
             raise InvalidToken("the token is too large")
