@@ -186,18 +186,8 @@ class JwtAuthentication(Plugin):
                 leeway=policy.clock_skew,
                 options={"verify_aud": bool(policy.audiences)},
             )
-        except jwt.ExpiredSignatureError:
-            raise InvalidToken("the token has expired") from None
-        except jwt.ImmatureSignatureError:
-            raise InvalidToken("the token is not valid yet") from None
-        except jwt.InvalidIssuerError:
-            raise InvalidToken("the token's issuer is not accepted") from None
-        except jwt.InvalidAudienceError:
-            raise InvalidToken("the token's audience is not accepted") from None
-        except jwt.InvalidSignatureError:
-            raise InvalidToken("the token's signature does not verify") from None
-        except jwt.PyJWTError:
-            raise InvalidToken("the token is invalid") from None
+        except jwt.PyJWTError as error:
+            raise InvalidToken(_reason(error)) from None
         return claims
 
     async def on_request(self, context: RequestContext) -> GatewayResponse | None:
@@ -250,6 +240,23 @@ class IdentityForwarding(Plugin):
             if value is not None:
                 request.headers[header] = value if isinstance(value, str) else json.dumps(value)
         return None
+
+
+def _reason(error: Exception) -> str:
+    """Why pyjwt refused a token, in words safe to show the client."""
+    import jwt
+
+    reasons = (
+        (jwt.ExpiredSignatureError, "the token has expired"),
+        (jwt.ImmatureSignatureError, "the token is not valid yet"),
+        (jwt.InvalidIssuerError, "the token's issuer is not accepted"),
+        (jwt.InvalidAudienceError, "the token's audience is not accepted"),
+        (jwt.InvalidSignatureError, "the token's signature does not verify"),
+    )
+    for kind, reason in reasons:
+        if isinstance(error, kind):
+            return reason
+    return "the token is invalid"
 
 
 def _scopes(value: Any) -> frozenset[str]:
