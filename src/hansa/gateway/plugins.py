@@ -48,7 +48,7 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
     if config.redact_subgraph_errors:
-        plugins.append(ErrorMasking(dict.fromkeys(config.redact_subgraph_errors, True)))
+        plugins.append(ErrorMasking(config.redact_subgraph_errors))
     if config.degraded_extension:
         plugins.append(DegradedAnswers())
     if config.dedup_subgraph_requests:

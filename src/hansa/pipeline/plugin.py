@@ -169,16 +169,18 @@ class _HookedClient:
         if not self.after:
             return await self.inner.fetch(request)
         started = time.perf_counter()
+        body: dict[str, Any] | None = None
+        failure: SubgraphFetchError | None = None
         try:
             body = await self.inner.fetch(request)
-        except SubgraphFetchError as failure:
-            outcome = SubgraphResponse(None, failure, time.perf_counter() - started)
-            for after in self.after:
-                await after(request, outcome)
-            raise
-        outcome = SubgraphResponse(body, None, time.perf_counter() - started)
+        except SubgraphFetchError as error:
+            failure = error
+        outcome = SubgraphResponse(body, failure, time.perf_counter() - started)
         for after in self.after:
             await after(request, outcome)
+        if failure is not None:
+            raise failure
+        assert body is not None
         return body
 
     async def close(self) -> None:

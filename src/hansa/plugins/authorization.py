@@ -32,8 +32,6 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -53,7 +51,9 @@ from graphql.language.visitor import REMOVE
 from hansa.operation.normalized import Selection
 from hansa.pipeline.context import GatewayResponse, RequestContext
 from hansa.pipeline.plugin import Plugin
+from hansa.planner.builder import list_depth
 from hansa.supergraph import Supergraph
+from hansa.supergraph.api_schema import object_types
 from hansa.supergraph.links import directive_names
 
 UNAUTHORIZED = "UNAUTHORIZED_FIELD_OR_TYPE"
@@ -120,6 +120,7 @@ class Requirements:
         ):
             names.update(directive_names(schema, spec, (name,)))
         self.api = supergraph.api_schema
+        self.applies = supergraph.implements
         self.types: dict[str, Requirement] = {}
         self.fields: dict[tuple[str, str], Requirement] = {}
         for type_name, graphql_type in schema.type_map.items():
@@ -165,21 +166,13 @@ def guarded_fields(
     api = requirements.api
 
     def walk(selection: Selection, type_name: str, path: tuple[str, ...]) -> None:
-        graphql_type = api.get_type(type_name)
-        if graphql_type is None:
-            return
-        concrete = (
-            [t.name for t in api.get_possible_types(graphql_type)]  # type: ignore[arg-type]
-            if not isinstance(graphql_type, GraphQLObjectType)
-            else [type_name]
-        )
-        for concrete_type in concrete:
-            for f in selection.fields_for(concrete_type, _applies(api)):
+        for concrete_type in object_types(api, type_name):
+            for f in selection.fields_for(concrete_type, requirements.applies):
                 if f.name.startswith("__") or f.type_ref is None:
                     continue
                 named = get_named_type(f.type_ref).name
                 requirement = requirements.of(concrete_type, f.name, named)
-                below = (*path, f.response_key, *(["@"] * _list_depth(f.type_ref)))
+                below = (*path, f.response_key, *(["@"] * list_depth(f.type_ref)))
                 if requirement:
                     found.append(
                         Guarded((*path, f.response_key), concrete_type, f.name, requirement)
@@ -189,27 +182,6 @@ def guarded_fields(
 
     walk(selection, root_type, ())
     return found
-
-
-def _list_depth(type_ref: Any) -> int:
-    depth = 0
-    while isinstance(type_ref, GraphQLNonNull | GraphQLList):
-        if isinstance(type_ref, GraphQLList):
-            depth += 1
-        type_ref = type_ref.of_type
-    return depth
-
-
-def _applies(api: GraphQLSchema) -> Callable[[str, str], bool]:
-    def applies(concrete: str, condition: str) -> bool:
-        if concrete == condition:
-            return True
-        abstract, obj = api.get_type(condition), api.get_type(concrete)
-        if abstract is None or not isinstance(obj, GraphQLObjectType):
-            return False
-        return api.is_sub_type(abstract, obj)  # type: ignore[arg-type]
-
-    return applies
 
 
 def without_fields(

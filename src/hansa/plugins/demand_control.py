@@ -34,8 +34,6 @@ from graphql import (
     ArgumentNode,
     DirectiveNode,
     GraphQLInputObjectType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLSchema,
     IntValueNode,
     ListValueNode,
@@ -43,7 +41,6 @@ from graphql import (
     ValueNode,
     VariableNode,
     get_named_type,
-    is_abstract_type,
     is_composite_type,
     value_from_ast_untyped,
 )
@@ -51,7 +48,9 @@ from graphql import (
 from hansa.operation.normalized import Field, Selection
 from hansa.pipeline.context import GatewayResponse, RequestContext
 from hansa.pipeline.plugin import Plugin
+from hansa.planner.builder import list_depth
 from hansa.supergraph import Supergraph
+from hansa.supergraph.api_schema import object_types
 from hansa.supergraph.links import directive_names
 
 COST_SPEC = "https://specs.apollo.dev/cost/"
@@ -125,12 +124,7 @@ class _Walk:
         self.used_variables = False
 
     def selection(self, selection: Selection, type_name: str, sized: dict[str, float]) -> float:
-        api = self.model.api
-        graphql_type = api.get_type(type_name)
-        if graphql_type is not None and is_abstract_type(graphql_type):
-            concrete = [t.name for t in api.get_possible_types(graphql_type)]
-        else:
-            concrete = [type_name]
+        concrete = object_types(self.model.api, type_name)
         return max((self.fields(selection, t, sized) for t in concrete), default=0.0)
 
     def fields(self, selection: Selection, type_name: str, sized: dict[str, float]) -> float:
@@ -154,7 +148,7 @@ class _Walk:
         list_size = model.list_sizes.get((parent, f.name))
         sized: dict[str, float] = {}
         multiplier = 1.0
-        if _is_list(f.type_ref) or (list_size is not None and list_size.sized_fields):
+        if list_depth(f.type_ref) or (list_size is not None and list_size.sized_fields):
             count = self.list_count(f, list_size)
             if list_size is not None and list_size.sized_fields:
                 sized = dict.fromkeys(list_size.sized_fields, count)
@@ -227,12 +221,6 @@ def _has_variable(node: ValueNode) -> bool:
     if isinstance(node, ObjectValueNode):
         return any(_has_variable(f.value) for f in node.fields)
     return False
-
-
-def _is_list(type_ref: Any) -> bool:
-    while isinstance(type_ref, GraphQLNonNull):
-        type_ref = type_ref.of_type
-    return isinstance(type_ref, GraphQLList)
 
 
 def _field_definition(api: GraphQLSchema, parent: str, name: str) -> Any:

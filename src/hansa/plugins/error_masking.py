@@ -6,7 +6,7 @@ failed; what a subgraph reveals in its messages (stack traces, SQL, hostnames) d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from hansa.pipeline.context import SubgraphRequest, SubgraphResponse
@@ -18,15 +18,15 @@ REDACTED = "Subgraph errors redacted"
 class ErrorMasking(Plugin):
     name = "error_masking"
 
-    def __init__(self, redacted: Mapping[str, bool]) -> None:
-        """``redacted``: subgraph name -> whether its errors are redacted."""
-        self.redacted = dict(redacted)
+    def __init__(self, redacted: Iterable[str]) -> None:
+        """``redacted``: the subgraphs whose errors are redacted."""
+        self.redacted = frozenset(redacted)
 
     async def on_subgraph_response(
         self, request: SubgraphRequest, response: SubgraphResponse
     ) -> None:
         body = response.body
-        if body is None or not self.redacted.get(request.subgraph):
+        if body is None or request.subgraph not in self.redacted:
             return
         errors = body.get("errors")
         if isinstance(errors, list):

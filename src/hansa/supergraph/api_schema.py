@@ -26,6 +26,7 @@ from graphql import (
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
     build_ast_schema,
+    is_abstract_type,
 )
 
 KEPT_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf"})
@@ -156,3 +157,14 @@ def build_api_schema(document: DocumentNode, internal_prefixes: tuple[str, ...])
                 )
             kept.append(_replace(definition, **changes))
     return build_ast_schema(DocumentNode(definitions=tuple(kept)), assume_valid_sdl=True)
+
+
+def object_types(schema: GraphQLSchema, type_name: str) -> list[str]:
+    """The object types a value of ``type_name`` can have in ``schema``: itself for an object,
+    its possible types for an interface or union, none for a name the schema lacks."""
+    graphql_type = schema.get_type(type_name)
+    if graphql_type is None:
+        return []
+    if is_abstract_type(graphql_type):
+        return [t.name for t in schema.get_possible_types(graphql_type)]
+    return [type_name]
