@@ -167,7 +167,7 @@ def compose(config_path: Path, output: Path | None) -> None:
 @click.pass_context
 def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> None:
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
-    from hansa.config import ConfigError, gateway_config, listen_address
+    from hansa.config import ConfigError, gateway_config, listen_address, server_tls
     from hansa.gateway import create_app
     from hansa.gateway.reload import watch_sources, watch_supergraph
     from hansa.http.serve import run_workers
@@ -176,7 +176,11 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     try:
         settings = _settings(ctx, config_path, flags)
         host, port = listen_address(settings)
-    except ConfigError as error:
+        config = gateway_config(settings)
+        tls = server_tls(settings)
+        if tls is not None:
+            tls.context()  # a file that cannot be used stops the gateway here
+    except (ConfigError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     # Plugins named in the file are imported from beside it or from the working directory.
     for where in (Path.cwd(), *([config_path.resolve().parent] if config_path else [])):
@@ -197,7 +201,7 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
         except SupergraphError as error:
             raise click.ClickException(f"the composed supergraph is unusable: {error}") from None
     try:
-        app = create_app(supergraph, gateway_config(settings))
+        app = create_app(supergraph, config)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     if settings.gateway.watch:
@@ -209,11 +213,12 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     workers = settings.gateway.workers
     names = ", ".join(supergraph.subgraphs)
     served_by = f" ({workers} workers)" if workers > 1 else ""
-    click.echo(f"Hansa gateway for {names} at http://{host}:{port}/graphql{served_by}")
+    scheme = "http" if tls is None else "https"
+    click.echo(f"Hansa gateway for {names} at {scheme}://{host}:{port}/graphql{served_by}")
     try:
         # Each worker gets its copy of the app at the fork; connections, caches and the
         # watcher start inside each worker's event loop.
-        run_workers(lambda: app, host, port, workers)
+        run_workers(lambda: app, host, port, workers, tls)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
@@ -239,6 +244,16 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
                 setattr(settings.gateway, name, str(base / value))
         if settings.auth.jwt.jwks_file is not None:
             settings.auth.jwt.jwks_file = str(base / settings.auth.jwt.jwks_file)
+        tls_sections = [
+            settings.gateway.tls,
+            settings.federation.tls,
+            *(s.tls for s in settings.subgraphs.values()),
+        ]
+        for tls in tls_sections:
+            for name in ("ca_file", "cert_file", "key_file", "client_ca_file"):
+                value = getattr(tls, name, None)
+                if value is not None:
+                    setattr(tls, name, str(base / value))
 
     def wins(name: str) -> bool:
         """Whether flag ``name`` decides: given on the command line, or no file to read."""

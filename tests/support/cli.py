@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import subprocess
 import sys
 import time
@@ -23,11 +24,13 @@ def start_gateway(*args: str, **popen: Any) -> tuple[subprocess.Popen[str], str]
     return process, f"http://127.0.0.1:{port}/graphql"
 
 
-def first_answer(url: str, query: str, attempts: int = 100) -> Any:
+def first_answer(
+    url: str, query: str, attempts: int = 100, tls: ssl.SSLContext | None = None
+) -> Any:
     """The answer to ``query`` once the gateway at ``url`` listens (10 s at most)."""
     for _ in range(attempts):
         try:
-            return post_graphql(url, query).json()
+            return post_graphql(url, query, tls=tls).json()
         except OSError:
             time.sleep(0.1)
     raise AssertionError("gateway did not answer")

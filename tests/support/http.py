@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ def request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 30.0,
+    tls: ssl.SSLContext | None = None,
 ) -> Response:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with urllib.request.urlopen(req, timeout=timeout, context=tls) as resp:
             return Response(
                 resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
             )
@@ -44,6 +46,7 @@ def post_graphql(
     variables: dict[str, Any] | None = None,
     operation_name: str | None = None,
     headers: dict[str, str] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Response:
     payload: dict[str, Any] = {"query": query}
     if variables is not None:
@@ -51,7 +54,7 @@ def post_graphql(
     if operation_name is not None:
         payload["operationName"] = operation_name
     all_headers = {"content-type": "application/json", **(headers or {})}
-    return request(url, body=json.dumps(payload).encode(), headers=all_headers)
+    return request(url, body=json.dumps(payload).encode(), headers=all_headers, tls=tls)
 
 
 def free_port() -> int:

@@ -10,7 +10,9 @@ from hansa.config.loader import ConfigError, load_config, parse_config
 from hansa.config.schema import HansaConfig
 
 if TYPE_CHECKING:
+    from hansa.config.schema import SubgraphTlsSection
     from hansa.gateway.config import GatewayConfig
+    from hansa.transport.tls import ClientTls, ServerTls
 
 __all__ = [
     "ConfigError",
@@ -19,6 +21,7 @@ __all__ = [
     "listen_address",
     "load_config",
     "parse_config",
+    "server_tls",
 ]
 
 
@@ -43,6 +46,12 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         subgraph_headers={n: dict(s.headers) for n, s in config.subgraphs.items() if s.headers},
         subgraph_timeouts={
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
+        },
+        tls=_client_tls(federation.tls, "federation.tls"),
+        subgraph_tls={
+            n: tls
+            for n, s in config.subgraphs.items()
+            if (tls := _client_tls(s.tls, f"subgraphs.{n}.tls")) is not None
         },
         max_body_bytes=limits.max_body_bytes,
         header_timeout=limits.header_timeout_ms / 1000,
@@ -151,6 +160,29 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         if tenants.enabled
         else None,
     )
+
+
+def _client_tls(section: SubgraphTlsSection, where: str) -> ClientTls | None:
+    from hansa.transport.tls import ClientTls, TlsError
+
+    if section.ca_file is None and section.cert_file is None and section.key_file is None:
+        return None
+    try:
+        return ClientTls(section.ca_file, section.cert_file, section.key_file)
+    except TlsError as error:
+        raise ConfigError("hansa.toml", None, where, str(error)) from None
+
+
+def server_tls(config: HansaConfig) -> ServerTls | None:
+    """``[gateway.tls]`` as the gateway serves it; None: plain HTTP."""
+    from hansa.transport.tls import ServerTls
+
+    tls = config.gateway.tls
+    if tls.cert_file is None:
+        if tls.key_file is not None or tls.client_ca_file is not None:
+            raise ConfigError("hansa.toml", None, "gateway.tls", "needs cert_file")
+        return None
+    return ServerTls(tls.cert_file, tls.key_file, tls.client_ca_file)
 
 
 def listen_address(config: HansaConfig) -> tuple[str, int]:

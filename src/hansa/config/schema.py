@@ -25,6 +25,34 @@ def section(cls: type, doc: str) -> Any:
 
 
 @dataclass
+class SubgraphTlsSection:
+    ca_file: str | None = key(
+        None,
+        "PEM file of the certificate authorities a subgraph's certificate must chain to, in"
+        " place of the system's; relative to this file.",
+    )
+    cert_file: str | None = key(
+        None, "Client certificate (PEM, with its chain) the gateway presents: mutual TLS."
+    )
+    key_file: str | None = key(
+        None, "The client certificate's private key (PEM), unless it is in `cert_file`."
+    )
+
+
+@dataclass
+class ServerTlsSection:
+    cert_file: str | None = key(
+        None, "Serve HTTPS with this certificate (PEM, with its chain); relative to this file."
+    )
+    key_file: str | None = key(None, "Its private key (PEM), unless it is in `cert_file`.")
+    client_ca_file: str | None = key(
+        None,
+        "Require clients to present a certificate issued by one of these authorities (PEM):"
+        " mutual TLS.",
+    )
+
+
+@dataclass
 class GatewaySection:
     supergraph: str | None = key(
         None,
@@ -60,6 +88,7 @@ class GatewaySection:
     subgraph_timeout_ms: int = key(
         30_000, "Default time a subgraph request may take, in milliseconds.", minimum=1
     )
+    tls: ServerTlsSection = section(ServerTlsSection, "Serve HTTPS instead of HTTP.")
     plugins: list[str] = key(
         [],
         'Plugins to load after the built-in ones, as `"package.module:Name"` (a `Plugin`'
@@ -90,6 +119,10 @@ class SubgraphSection:
         {},
         'Headers sent with every request to this subgraph (`{ authorization = "Bearer'
         " ${TOKEN}\" }`), after the gateway's own and before forwarded ones.",
+    )
+    tls: SubgraphTlsSection = section(
+        SubgraphTlsSection,
+        "TLS to this subgraph; each key not set here comes from `[federation.tls]`.",
     )
 
 
@@ -207,6 +240,10 @@ class FederationSection:
     )
     dedup_subgraph_requests: bool = key(
         True, "Identical subgraph queries in flight at the same time are sent once."
+    )
+    tls: SubgraphTlsSection = section(
+        SubgraphTlsSection,
+        "TLS to every `https` subgraph: trusted authorities, client certificate.",
     )
     retry: RetrySection = section(RetrySection, "Retries of failed subgraph queries.")
     circuit_breaker: CircuitBreakerSection = section(

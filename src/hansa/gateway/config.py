@@ -12,6 +12,7 @@ from hansa.plugins.jwt_auth import JwtPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 from hansa.plugins.tenancy import TenancyPolicy
+from hansa.transport.tls import ClientTls
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class GatewayConfig:
     subgraph_timeouts: dict[str, float] = field(default_factory=dict)
     # Subgraph name -> headers sent with every request to it (credentials, routing).
     subgraph_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # TLS towards subgraphs (``transport/tls.py``): for all, and per subgraph over that.
+    tls: ClientTls | None = None
+    subgraph_tls: dict[str, ClientTls] = field(default_factory=dict)
     # Largest subgraph answer read, in bytes after decompression (SUBREQUEST_MALFORMED_RESPONSE
     # beyond).
     max_subgraph_response_bytes: int = 32 * 1024 * 1024

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import random
 import re
+import ssl
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from hansa.planner.query_planner import QueryPlanner
 from hansa.plugins.authorization import Authorization, Policy
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
+from hansa.transport.tls import ClientTls, TlsError
 
 DEGRADED_FIELD = "_degraded"
 PREPARE_IN_THREAD_BYTES = 4096  # documents larger than this are first prepared off the loop
@@ -90,6 +92,29 @@ def _explained_by_removal(state: ExecutionState, removed: list[tuple[str, ...]])
     state.errors.retain(lambda error: not at_removed(error))
 
 
+def _tls_contexts(config: GatewayConfig, subgraphs: Mapping[str, Any]) -> dict[str, ssl.SSLContext]:
+    """Each subgraph's TLS context, built once per distinct setting (a subgraph with none, and
+    no ``config.tls``, verifies against the system's authorities). A file that cannot be used
+    is a ``ValueError`` naming the subgraph."""
+    unknown = set(config.subgraph_tls) - set(subgraphs)
+    if unknown:
+        raise ValueError(f"TLS settings for unknown subgraph(s): {', '.join(sorted(unknown))}")
+    built: dict[ClientTls, ssl.SSLContext] = {}
+    contexts: dict[str, ssl.SSLContext] = {}
+    for name in subgraphs:
+        own = config.subgraph_tls.get(name)
+        settings = config.tls if own is None else own.over(config.tls)
+        if settings is None:
+            continue
+        if settings not in built:
+            try:
+                built[settings] = settings.context()
+            except TlsError as error:
+                raise ValueError(f"subgraph {name}: {error}") from None
+        contexts[name] = built[settings]
+    return contexts
+
+
 def _label_active(label: str) -> bool:
     """``percent(N)``: on for N% of requests. Other labels are off (Router turns those on only
     through customizations, which Hansa does not have yet)."""
@@ -136,6 +161,7 @@ class Gateway:
             raise TypeError("pass either plugins or a pipeline, not both")
         self.pipeline = pipeline
         pipeline.load(self.supergraph)
+        tls = _tls_contexts(self.config, self.supergraph.subgraphs)
         self.transport = SubgraphTransport(
             {
                 name: SubgraphEndpoint(
@@ -144,6 +170,7 @@ class Gateway:
                     self.config.subgraph_timeouts.get(name, self.config.subgraph_timeout),
                     self.config.subgraph_headers.get(name, {}),
                     self.config.max_subgraph_response_bytes,
+                    tls.get(name),
                 )
                 for name, info in self.supergraph.subgraphs.items()
             }

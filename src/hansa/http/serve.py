@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 
 from hansa.http.protocol import ConnectionLimits, guarded_protocol
+from hansa.transport.tls import ServerTls
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Binding:
     host: str = "127.0.0.1"
     port: int = 0
     sock: socket.socket | None = None  # an already bound socket to serve on instead
+    tls: ServerTls | None = None  # serve HTTPS (and with a client CA, require client certificates)
 
 
 class _Server(uvicorn.Server):
@@ -42,6 +44,7 @@ def _server(binding: Binding) -> uvicorn.Server:
     when the client leaves if the app says ``cancel_on_disconnect``)."""
     limits = getattr(binding.app, "connection_limits", None) or ConnectionLimits()
     cancels = bool(getattr(binding.app, "cancel_on_disconnect", False))
+    tls = None if binding.tls is None else binding.tls.context()  # fails here, before serving
     config = uvicorn.Config(
         binding.app,
         host=binding.host,
@@ -51,6 +54,7 @@ def _server(binding: Binding) -> uvicorn.Server:
         access_log=False,
         http=guarded_protocol(limits, cancel_on_disconnect=cancels),
         timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # float works
+        ssl_context_factory=None if tls is None else lambda _config, _default: tls,
     )
     return _Server(config)
 
@@ -117,7 +121,9 @@ def raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int) -> None:
+def run_workers(
+    make_app: Callable[[], Any], host: str, port: int, workers: int, tls: ServerTls | None = None
+) -> None:
     """Serve ``make_app()`` from ``workers`` processes (pre-fork). Each worker builds its own
     app, event loop and subgraph connections after the fork and listens on its own
     ``SO_REUSEPORT`` socket, so the kernel spreads connections over the workers; this process
@@ -125,8 +131,10 @@ def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int)
     tune_gc()
     raise_file_limit()
     if workers <= 1:
-        run_servers([Binding(make_app(), host, port)])
+        run_servers([Binding(make_app(), host, port, tls=tls)])
         return
+    if tls is not None:
+        tls.context()  # a bad file stops the supervisor, not every worker
     if not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - not Linux or BSD
         raise OSError(errno.EOPNOTSUPP, "several workers need SO_REUSEPORT")
     first = _reuseport_socket(host, port)  # fails here, before any fork, if the port is taken
@@ -142,7 +150,7 @@ def run_workers(make_app: Callable[[], Any], host: str, port: int, workers: int)
                 else:
                     first.close()  # another worker's: this one listens on its own
                     sock = _reuseport_socket(host, port)
-                run_servers([Binding(make_app(), host, port, sock)])
+                run_servers([Binding(make_app(), host, port, sock, tls)])
             except BaseException:
                 code = 1
             finally:
@@ -221,7 +229,7 @@ class BackgroundServers:
         if failure:
             raise RuntimeError(f"server failed to start: {failure[0]!r}")
         self.urls = [
-            f"http://{b.host}:{bound_port(s)}"
+            f"{'http' if b.tls is None else 'https'}://{b.host}:{bound_port(s)}"
             for b, s in zip(self._bindings, self._servers, strict=True)
         ]
         return self
@@ -240,7 +248,8 @@ class BackgroundServers:
 
 
 @contextlib.contextmanager
-def serving(*apps: Any) -> Iterator[list[str]]:
-    """``with serving(app1, app2) as urls:`` — each app on its own free loopback port."""
-    with BackgroundServers([Binding(app) for app in apps]) as servers:
+def serving(*apps: Any, tls: ServerTls | None = None) -> Iterator[list[str]]:
+    """``with serving(app1, app2) as urls:`` — each app on its own free loopback port (over
+    HTTPS with ``tls``)."""
+    with BackgroundServers([Binding(app, tls=tls) for app in apps]) as servers:
         yield servers.urls

@@ -17,6 +17,7 @@ gateway built, not the client's.
 from __future__ import annotations
 
 import functools
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class SubgraphEndpoint:
     timeout: float = 30.0
     headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
     max_response_bytes: int = MAX_RESPONSE_BYTES
+    # How an https subgraph is verified, and the gateway's client certificate; None: the
+    # system's trusted authorities, no client certificate.
+    tls: ssl.SSLContext | None = None
 
     @functools.cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
@@ -67,7 +71,10 @@ class SubgraphTransport:
             # One pool of ``pool_size`` connections per subgraph, not per host: subgraphs
             # served from one host and port (paths on one server, a shared ingress) cannot
             # take each other's connections, so a hanging one cannot starve the rest.
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            tls = self.endpoints[subgraph].tls
+            connector = aiohttp.TCPConnector(
+                limit=self._pool_size, ttl_dns_cache=300, ssl=True if tls is None else tls
+            )
             session = self._sessions[subgraph] = aiohttp.ClientSession(connector=connector)
         return session
 
@@ -158,6 +165,13 @@ def _seconds(retry_after: str | None) -> float | None:
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, aiohttp.ClientConnectorCertificateError):
+        certificate = error.certificate_error
+        reason = getattr(certificate, "verify_message", None) or getattr(certificate, "reason", "")
+        return f"TLS: the subgraph's certificate was refused ({reason or 'not trusted'})"
+    if isinstance(error, aiohttp.ClientSSLError):
+        reason = getattr(error.os_error, "reason", None)
+        return f"TLS handshake failed ({str(reason).replace('_', ' ').lower() or 'refused'})"
     if isinstance(error, aiohttp.ClientConnectorError):
         if isinstance(error.os_error, ConnectionRefusedError):
             return "connection refused"
