@@ -110,7 +110,7 @@ def graph() -> Any:
 
 def _post(url: str, query: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
     response = post_graphql(url, query, headers=headers or {})
-    return response.status, response.json()
+    return response.status, response.json_without_request_ids()
 
 
 def test_a_field_without_its_scope_is_null_and_never_fetched(graph: Any) -> None:
@@ -210,3 +210,79 @@ def test_reject_unauthorized_refuses_the_whole_request() -> None:
     assert refused == (403, {"errors": _denied(["users", "@", "email"])})
     assert allowed == (200, {"data": {"users": [{"name": "Ada"}]}})
     assert len(seen["accounts"]) == 1
+
+
+CONTENT = (
+    LINK
+    + """
+type Query {
+  search: [Result!]!
+  nodes: [Node]
+}
+union Result = Article | Memo
+interface Node { id: ID! title: String }
+type Article implements Node { id: ID! title: String body: String }
+type Memo implements Node @authenticated { id: ID! title: String note: String }
+"""
+)
+ITEMS = [
+    {"__typename": "Article", "id": "a1", "title": "Public", "body": "text"},
+    {"__typename": "Memo", "id": "m1", "title": "Private", "note": "eyes only"},
+]
+
+
+@pytest.fixture
+def content() -> Any:
+    seen: dict[str, list[str]] = {}
+    subgraph = Subgraph("content", CONTENT)
+
+    def items(_root: Any, info: Any) -> list[dict[str, Any]]:
+        from graphql import print_ast
+
+        seen.setdefault("content", []).append(print_ast(info.operation))
+        return ITEMS
+
+    subgraph.field("Query", "search")(items)
+    subgraph.field("Query", "nodes")(items)
+    with federation(subgraph, jwt=JwtPolicy(secret=SECRET)) as url:
+        yield url, seen
+
+
+def test_a_guarded_type_reached_through_a_union_keeps_its_fields_to_itself(content: Any) -> None:
+    url, seen = content
+    query = "{ search { __typename ... on Article { title } ... on Memo { note } } }"
+    anonymous = _post(url, query)
+    signed_in = _post(url, query, _bearer())
+    assert anonymous == (
+        200,
+        {
+            "errors": _denied(["search", "@", "note"]),
+            "data": {
+                "search": [
+                    {"__typename": "Article", "title": "Public"},
+                    {"__typename": "Memo", "note": None},
+                ]
+            },
+        },
+    )
+    assert "note" not in seen["content"][0]  # never fetched
+    assert signed_in[1]["data"]["search"][1] == {"__typename": "Memo", "note": "eyes only"}
+
+
+def test_fields_selected_on_an_interface_are_denied_where_an_implementation_is_guarded(
+    content: Any,
+) -> None:
+    url, seen = content
+    anonymous = _post(url, "{ nodes { title ... on Article { body } } }")
+    # ``title`` is selected on the interface: one guarded implementation is enough to remove
+    # it (Router removes the whole field); ``body`` on the unguarded Article is answered.
+    assert anonymous == (
+        200,
+        {
+            "errors": _denied(["nodes", "@", "title"]),
+            "data": {"nodes": [{"title": None, "body": "text"}, {"title": None}]},
+        },
+    )
+    assert "title" not in seen["content"][0]
+    signed_in = _post(url, "{ nodes { title } }", _bearer())
+    assert signed_in == (200, {"data": {"nodes": [{"title": "Public"}, {"title": "Private"}]}})

@@ -7,6 +7,7 @@ operation never runs)."""
 from __future__ import annotations
 
 import json
+from unittest.mock import ANY
 from urllib.parse import quote
 
 import pytest
@@ -51,7 +52,7 @@ def test_simple_requests_need_a_preflight_header(
         assert body == ANSWER
     elif status == 400:
         [error] = body["errors"]
-        assert error["extensions"] == {"code": "CSRF_ERROR"}
+        assert error["extensions"] == {"code": "CSRF_ERROR", "requestId": ANY}
         assert error["message"].startswith(
             "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF)."
         )

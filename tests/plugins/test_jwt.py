@@ -95,7 +95,7 @@ def _graph(jwks: Jwks, seen: list[dict[str, str]], **policy: Any) -> Iterator[st
 def _ask(url: str, token: str | None, header: str = "Bearer") -> tuple[int, Any]:
     headers = {"authorization": f"{header} {token}"} if token is not None else {}
     response = post_graphql(url, "{ whoami }", headers=headers)
-    return response.status, response.json()
+    return response.status, response.json_without_request_ids()
 
 
 KEYS = [

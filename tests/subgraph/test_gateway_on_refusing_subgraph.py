@@ -56,7 +56,7 @@ def _answers(tmp_path: Path) -> dict[str, Any]:
             reference.apollo_gateway(supergraph, urls) as apollo,
         ):
             return {
-                "hansa": post_graphql(f"{hansa}/graphql", QUERY).json(),
+                "hansa": post_graphql(f"{hansa}/graphql", QUERY).json_without_request_ids(),
                 "apollo": post_graphql(apollo, QUERY).json(),
             }
 

@@ -20,6 +20,29 @@ class Response:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def json_without_request_ids(self) -> Any:
+        """The body with each error's ``extensions.requestId`` taken out, after checking that
+        every error has one and that it is the ``x-request-id`` header: what is left is what
+        the spec or the reference implementation says."""
+        body = self.json()
+        return without_request_ids(body, self.headers.get("x-request-id"))
+
+
+def without_request_ids(body: Any, expected: str | None = None) -> Any:
+    """``body`` (a GraphQL response) without ``extensions.requestId`` in its errors (each must
+    have one, equal to ``expected`` when given); an ``extensions`` left empty goes too."""
+    if not isinstance(body, dict) or "errors" not in body:
+        return body
+    errors = []
+    for error in body["errors"]:
+        extensions = dict(error["extensions"])
+        rid = extensions.pop("requestId")
+        assert expected is None or rid == expected, (rid, expected)
+        errors.append({k: v for k, v in error.items() if k != "extensions"})
+        if extensions:
+            errors[-1]["extensions"] = extensions
+    return {**body, "errors": errors}
+
 
 def request(
     url: str,

@@ -37,6 +37,8 @@ from hansa.operation.prepare import (
 from hansa.operation.variables import coerce_variables
 from hansa.pipeline.context import GatewayResponse, OperationInfo, RequestContext
 from hansa.pipeline.plugin import Pipeline, Plugin
+from hansa.pipeline.request_id import request_id as new_request_id
+from hansa.pipeline.request_id import with_request_id
 from hansa.planner.builder import PlanningError
 from hansa.planner.plan import QueryPlan
 from hansa.planner.query_planner import QueryPlanner
@@ -232,15 +234,32 @@ class Gateway:
         include_plan: bool = False,
         client: str | None = None,
         method: str | None = None,
+        request_id: str | None = None,
     ) -> GatewayResponse:
         """Run one operation; request errors come back as a 4xx ``GatewayResponse``, a request
         that takes longer than ``request_timeout`` as a 504 (``GATEWAY_TIMEOUT``, its fetches
         cancelled). ``headers`` have lower-case names; ``client`` is the caller's address and
-        ``method`` the HTTP method, for requests that came over HTTP.
+        ``method`` the HTTP method, for requests that came over HTTP. Every error carries
+        ``extensions.requestId``: ``request_id``, or a new one.
 
         With ``inbound_dedup``, a query identical to one in flight (document, operation name,
         variables, forwarded headers) waits for that execution and gets its response."""
-        context = RequestContext(query, variables, operation_name, headers or {}, client, method)
+        context = RequestContext(
+            query,
+            variables,
+            operation_name,
+            headers or {},
+            client,
+            method,
+            request_id=request_id or new_request_id(None),
+        )
+        response = await self._timed(context, _Request(context, allowed_kinds, include_plan))
+        if "errors" in response.body:
+            body = with_request_id(response.body, context.request_id)
+            response = dataclasses.replace(response, body=body, encoded=None)
+        return response
+
+    async def _timed(self, context: RequestContext, request: _Request) -> GatewayResponse:
         pipeline = self.pipeline
         try:
             async with asyncio.timeout(self.config.request_timeout):
@@ -248,7 +267,7 @@ class Gateway:
                     answer = await pipeline.on_request(context)
                     if answer is not None:
                         return await self._respond(context, answer)
-                return await self._deduplicated(_Request(context, allowed_kinds, include_plan))
+                return await self._deduplicated(request)
         except TimeoutError:
             seconds = self.config.request_timeout
             message = f"The request did not complete within {seconds:g} s."

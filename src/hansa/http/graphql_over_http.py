@@ -15,6 +15,8 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from hansa.pipeline.request_id import with_request_id
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 
@@ -137,5 +139,9 @@ def accepts_html(accept: str | None) -> bool:
     return bool(accept) and "text/html" in (accept or "")
 
 
-def error_body(errors: list[dict[str, Any]]) -> bytes:
-    return orjson.dumps({"errors": errors})
+def error_body(errors: list[dict[str, Any]], request_id: str | None = None) -> bytes:
+    """A response of ``errors`` only; with ``request_id``, in each one's extensions."""
+    body: dict[str, Any] = {"errors": errors}
+    if request_id is not None:
+        body = with_request_id(body, request_id)
+    return orjson.dumps(body)

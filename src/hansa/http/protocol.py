@@ -22,6 +22,8 @@ from typing import Any
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from hansa.pipeline.request_id import request_id
+
 DISCONNECTED = "hansa: client disconnected"
 CANCELS_ON_DISCONNECT = "hansa.cancels_on_disconnect"
 
@@ -36,10 +38,14 @@ class ConnectionLimits:
 
 
 def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    """A refusal written before the app saw the request; it gets a request id of its own, as
+    every response does."""
+    rid = request_id(None)
+    error = {"message": message, "extensions": {"code": code, "requestId": rid}}
+    body = orjson.dumps({"errors": [error]})
     head = (
         f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        f"content-length: {len(body)}\r\nx-request-id: {rid}\r\nconnection: close\r\n\r\n"
     )
     return head.encode("latin-1") + body
 

@@ -73,6 +73,9 @@ class RequestContext:
     # The HTTP method (None when called from Python, where browser rules such as CSRF do not
     # apply).
     method: str | None = None
+    # This request's id (``pipeline/request_id.py``): in every error, the response's
+    # ``x-request-id`` header and the log lines about it.
+    request_id: str = ""
     operation: OperationInfo | None = None
     plan: QueryPlan | None = None
     # Every fetch that produced no response, in the order they failed.

@@ -2,8 +2,9 @@
 and ``@policy(policies: [[...]])`` on fields, objects, interfaces, scalars and enums, with Apollo
 Router's semantics.
 
-A field is guarded by its own directives, those of its return type, and those of the same field
-on the interfaces its parent implements. ``scopes``/``policies`` are an OR of ANDs: one inner
+A field is guarded by its own directives, those of its return type, those of the same field on
+the interfaces its parent implements, and, when its parent object is reached through an
+interface or union, that object's (Router removes ``... on Memo`` for a guarded ``Memo``). ``scopes``/``policies`` are an OR of ANDs: one inner
 list must be wholly satisfied. Scopes are the verified token's (``context.state["scopes"]``);
 a policy is a Python callable registered by name, called with the claims and the request
 context (sync or async), once per request; a policy nobody registered denies.
@@ -167,11 +168,17 @@ def guarded_fields(
 
     def walk(selection: Selection, type_name: str, path: tuple[str, ...]) -> None:
         for concrete_type in object_types(api, type_name):
+            # An object reached through an interface or union brings its own requirement to
+            # what is selected on it (``... on Memo { note }``), as Router removes such a
+            # fragment; ``__typename`` stays free.
+            reached = requirements.types.get(concrete_type) if concrete_type != type_name else None
             for f in selection.fields_for(concrete_type, requirements.applies):
                 if f.name.startswith("__") or f.type_ref is None:
                     continue
                 named = get_named_type(f.type_ref).name
                 requirement = requirements.of(concrete_type, f.name, named)
+                if reached:
+                    requirement = requirement + reached
                 below = (*path, f.response_key, *(["@"] * list_depth(f.type_ref)))
                 if requirement:
                     found.append(
@@ -353,13 +360,14 @@ class Authorization(Plugin):
         denied = [g for g in guarded if not self._satisfied(g.requirement, context, granted)]
         if not denied:
             return None
+        paths = list(dict.fromkeys(g.path for g in denied))  # implementations share paths
         errors = [
             {
                 "message": "Unauthorized field or type",
-                "path": list(g.path),
+                "path": list(path),
                 "extensions": {"code": UNAUTHORIZED},
             }
-            for g in denied
+            for path in paths
         ]
         if self.reject_unauthorized:
             return GatewayResponse(403, {"errors": errors})
@@ -372,7 +380,7 @@ class Authorization(Plugin):
             text = print_ast(document) if document is not None else None
             _remember(self._rewritten, text_key, text)
         context.rewritten_query = text
-        context.denied_paths = [g.path for g in denied]
+        context.denied_paths = paths
         context.extra_errors.extend(errors)
         return None
 

@@ -38,6 +38,7 @@ from hansa.http.graphql_over_http import (
 from hansa.http.protocol import CANCELS_ON_DISCONNECT, DISCONNECTED, ConnectionLimits
 from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
+from hansa.pipeline.request_id import request_id
 from hansa.server.graphiql import GRAPHIQL_HTML
 from hansa.supergraph import Supergraph
 
@@ -45,6 +46,7 @@ log = logging.getLogger("hansa.gateway")
 
 GRAPHQL_PATHS = ("/", "/graphql")
 PLAN_HEADER = b"hansa-expose-query-plan"
+REQUEST_ID_HEADER = b"x-request-id"
 
 
 class GatewayApp:
@@ -86,23 +88,25 @@ class GatewayApp:
             return
         if scope["type"] != "http":
             return
+        rid = request_id(header(scope, REQUEST_ID_HEADER))
         try:
-            await self._http(scope, receive, send)
+            await self._http(scope, receive, send, rid)
         except asyncio.CancelledError as cancelled:
             if cancelled.args != (DISCONNECTED,):
                 raise
             # The client left (hansa.http.protocol): nothing to answer, nobody to answer.
         except Exception:
-            log.exception("unhandled error while serving a request")
+            log.exception("unhandled error while serving request %s", rid)
             body = error_body(
                 [
                     {
                         "message": "Internal server error.",
                         "extensions": {"code": "INTERNAL_SERVER_ERROR"},
                     }
-                ]
+                ],
+                rid,
             )
-            await send_response(send, 500, body, APPLICATION_JSON)
+            await send_response(send, 500, body, APPLICATION_JSON, [_id_header(rid)])
 
     async def startup(self) -> None:
         """Start background tasks (schema watching). Called by the ASGI lifespan; call it
@@ -127,7 +131,9 @@ class GatewayApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _http(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
+        """Serve one request; every response but the health probes' carries ``rid`` in its
+        ``x-request-id`` header and in each error."""
         path = scope["path"]
         root_path = scope.get("root_path", "")
         if root_path and path.startswith(root_path):
@@ -140,12 +146,14 @@ class GatewayApp:
         if path == "/health/ready":
             await self._ready(send)
             return
+        own = _id_header(rid)
         if path not in GRAPHQL_PATHS:
             await send_response(
                 send,
                 404,
-                error_body([{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]),
+                error_body([{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}], rid),
                 APPLICATION_JSON,
+                [own],
             )
             return
         if self.cors.enabled:
@@ -153,7 +161,7 @@ class GatewayApp:
             if method == "OPTIONS":
                 asked = header(scope, b"access-control-request-headers")
                 preflight = self.cors.preflight_headers(origin, asked)
-                await send_response(send, 204, b"", "text/plain", preflight)
+                await send_response(send, 204, b"", "text/plain", [*preflight, own])
                 return
             send = _adding(send, self.cors.response_headers(origin))
         accept = header(scope, b"accept")
@@ -163,7 +171,8 @@ class GatewayApp:
             and accepts_html(accept)
             and b"query=" not in scope.get("query_string", b"")
         ):
-            await send_response(send, 200, GRAPHIQL_HTML.encode(), "text/html; charset=utf-8")
+            html = GRAPHIQL_HTML.encode()
+            await send_response(send, 200, html, "text/html; charset=utf-8", [own])
             return
         media = response_media_type(accept)
         if media is None:
@@ -173,15 +182,17 @@ class GatewayApp:
                         "message": "None of the accepted media types can be served; accept application/graphql-response+json or application/json.",
                         "extensions": {"code": "NOT_ACCEPTABLE"},
                     }
-                ]
+                ],
+                rid,
             )
-            await send_response(send, 406, body, APPLICATION_JSON)
+            await send_response(send, 406, body, APPLICATION_JSON, [own])
             return
         try:
             async with asyncio.timeout(self.config.body_timeout):
                 request = await read_graphql_request(scope, receive, self.config.max_body_bytes)
         except RequestError as error:
-            await send_response(send, error.status, error_body([error.to_error()]), media)
+            body = error_body([error.to_error()], rid)
+            await send_response(send, error.status, body, media, [own])
             return
         except TimeoutError:
             body = error_body(
@@ -190,9 +201,10 @@ class GatewayApp:
                         "message": "The request body did not arrive in time.",
                         "extensions": {"code": "REQUEST_TIMEOUT"},
                     }
-                ]
+                ],
+                rid,
             )
-            await send_response(send, 408, body, media, [(b"connection", b"close")])
+            await send_response(send, 408, body, media, [(b"connection", b"close"), own])
             return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
         work = self.gateway.execute(
@@ -204,6 +216,7 @@ class GatewayApp:
             include_plan=include_plan,
             client=_client_address(scope),
             method=method,
+            request_id=rid,
         )
         if scope.get("extensions", {}).get(CANCELS_ON_DISCONNECT):
             result: GatewayResponse | None = await work  # the server cancels us if they leave
@@ -213,6 +226,7 @@ class GatewayApp:
             return  # the client left: its fetches were cancelled, nobody to answer
         status = result.status
         extra = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in result.headers]
+        extra.append(own)
         if status == 405:
             extra.append((b"allow", b"POST"))
         try:
@@ -228,7 +242,8 @@ class GatewayApp:
                             "message": "The response is nested too deeply to encode as JSON.",
                             "extensions": {"code": "RESPONSE_NOT_SERIALIZABLE"},
                         }
-                    ]
+                    ],
+                    rid,
                 ),
             )
         await send_response(send, status, body, media, extra)
@@ -284,6 +299,10 @@ def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
         await send(message)
 
     return sending
+
+
+def _id_header(rid: str) -> tuple[bytes, bytes]:
+    return (REQUEST_ID_HEADER, rid.encode("latin-1"))
 
 
 def _client_address(scope: Scope) -> str | None:
