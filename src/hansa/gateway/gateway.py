@@ -235,6 +235,7 @@ class Gateway:
         client: str | None = None,
         method: str | None = None,
         request_id: str | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> GatewayResponse:
         """Run one operation; request errors come back as a 4xx ``GatewayResponse``, a request
         that takes longer than ``request_timeout`` as a 504 (``GATEWAY_TIMEOUT``, its fetches
@@ -252,6 +253,7 @@ class Gateway:
             client,
             method,
             request_id=request_id or new_request_id(None),
+            extensions=extensions,
         )
         response = await self._timed(context, _Request(context, allowed_kinds, include_plan))
         if "errors" in response.body:

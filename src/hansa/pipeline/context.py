@@ -63,6 +63,7 @@ class OperationInfo:
 class RequestContext:
     """One client request as it moves through the pipeline."""
 
+    # The document; an ``on_request`` hook may set it (a persisted operation looked up by id).
     query: str | None
     variables: Mapping[str, Any] | None
     operation_name: str | None
@@ -76,6 +77,8 @@ class RequestContext:
     # This request's id (``pipeline/request_id.py``): in every error, the response's
     # ``x-request-id`` header and the log lines about it.
     request_id: str = ""
+    # The request's ``extensions`` parameter (``persistedQuery`` and the like), as sent.
+    extensions: Mapping[str, Any] | None = None
     operation: OperationInfo | None = None
     plan: QueryPlan | None = None
     # Every fetch that produced no response, in the order they failed.

@@ -217,6 +217,7 @@ class GatewayApp:
             client=_client_address(scope),
             method=method,
             request_id=rid,
+            extensions=request.extensions,
         )
         if scope.get("extensions", {}).get(CANCELS_ON_DISCONNECT):
             result: GatewayResponse | None = await work  # the server cancels us if they leave
