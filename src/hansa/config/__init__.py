@@ -10,7 +10,8 @@ from hansa.config.loader import ConfigError, load_config, parse_config
 from hansa.config.schema import HansaConfig
 
 if TYPE_CHECKING:
-    from hansa.config.schema import SubgraphTlsSection
+    from hansa.cache.settings import CacheSettings
+    from hansa.config.schema import CacheSection, SubgraphTlsSection
     from hansa.gateway.config import GatewayConfig
     from hansa.transport.tls import ClientTls, ServerTls
 
@@ -47,6 +48,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         subgraph_timeouts={
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
         },
+        cache=_cache(federation.cache),
         tls=_client_tls(federation.tls, "federation.tls"),
         subgraph_tls={
             n: tls
@@ -159,6 +161,27 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         )
         if tenants.enabled
         else None,
+    )
+
+
+def _cache(section: CacheSection) -> CacheSettings | None:
+    from hansa.cache.settings import CacheSettings
+
+    if not section.enabled:
+        return None
+    return CacheSettings(
+        entities=section.entities,
+        responses=section.responses,
+        ttl=section.ttl,
+        strategies={name: s.ttl for name, s in section.strategies.items()},
+        default_max_age=section.default_max_age,
+        vary_headers=tuple(h.lower() for h in section.vary_headers),
+        redis_url=section.redis_url,
+        redis_prefix=section.redis_prefix,
+        max_bytes=section.max_bytes,
+        nats_url=section.nats_url,
+        subject=section.subject,
+        admin_token=section.admin_token,
     )
 
 

@@ -228,6 +228,63 @@ class CircuitBreakerSection:
 
 
 @dataclass
+class CacheStrategySection:
+    ttl: float = key(60.0, "Seconds this type's entities are kept (0: never cached).", minimum=0)
+
+
+@dataclass
+class CacheSection:
+    enabled: bool = key(False, "Cache entities (`_entities` answers) and whole responses.")
+    ttl: float = key(
+        60.0, "Seconds an entity is kept, for types without a strategy (0: none are).", minimum=0
+    )
+    entities: bool = key(
+        True,
+        "The entity cache: a query needing an entity another query fetched (same subgraph,"
+        " selection and tenant) fetches only the entities not cached.",
+    )
+    responses: bool = key(
+        True,
+        "The response cache: whole query answers, kept as long as `@cacheControl` (in the"
+        " supergraph), `@cache(ttl:)` (in the operation) and subgraphs' `Cache-Control` allow.",
+    )
+    default_max_age: float = key(
+        0.0,
+        "Seconds a response with no `@cacheControl` or `@cache` hint is kept (Apollo's"
+        " `defaultMaxAge`; 0: such responses are not kept).",
+        minimum=0,
+    )
+    vary_headers: list[str] = key(
+        [], "Request headers whose values are part of a cached response's key."
+    )
+    redis_url: str | None = key(
+        None,
+        "Keep entries in Redis, shared by every gateway instance using it (one `MGET` per"
+        " fetch); unreachable, the gateway answers uncached. None: in this process.",
+    )
+    redis_prefix: str = key("hansa:cache:", "Prefix of every Redis key the caches write.")
+    max_bytes: int = key(
+        64 * 1024 * 1024, "Bytes the in-process store keeps (least recently used go).", minimum=1
+    )
+    nats_url: str | None = key(
+        None,
+        'Listen on NATS for change events (`{"type": "User", "key": {"id": "1"}}`) that drop'
+        " the entity's entries and every cached response selecting its type.",
+    )
+    subject: str = key("hansa.entity.changed", "The NATS subject change events arrive on.")
+    admin_token: str | None = key(
+        None,
+        'Bearer token for `POST /admin/cache/invalidate` (`{"type", "key"}` or `{"tag"}`);'
+        " None: the endpoint is off.",
+    )
+    strategies: dict[str, CacheStrategySection] = key(
+        {},
+        "Per type, by name: `[federation.cache.strategies.User] ttl = 30`.",
+        item=CacheStrategySection,
+    )
+
+
+@dataclass
 class FederationSection:
     degraded_extension: bool = key(
         True,
@@ -240,6 +297,9 @@ class FederationSection:
     )
     dedup_subgraph_requests: bool = key(
         True, "Identical subgraph queries in flight at the same time are sent once."
+    )
+    cache: CacheSection = section(
+        CacheSection, "Entity and response caches, shared through Redis, invalidated by events."
     )
     tls: SubgraphTlsSection = section(
         SubgraphTlsSection,

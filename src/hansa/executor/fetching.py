@@ -12,7 +12,7 @@ completion) and adds one error; it never stops the rest of the plan.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +20,7 @@ import orjson
 
 from hansa.executor.errors import ErrorCollector, ResponseError
 from hansa.executor.paths import PathLink, path_list
-from hansa.pipeline.context import RequestContext, SubgraphRequest
+from hansa.pipeline.context import EntityCache, RequestContext, SubgraphRequest
 from hansa.planner.plan import (
     Condition,
     EntityBatch,
@@ -86,19 +86,29 @@ def _payload(names: tuple[str, ...], operation: str, state: ExecutionState) -> d
 
 
 async def _send(
-    subgraph: str, payload: dict[str, Any], state: ExecutionState
+    subgraph: str,
+    payload: dict[str, Any],
+    state: ExecutionState,
+    headers_into: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any] | None:
+    """Fetch; a failure is recorded as an error and is None. The subgraph's response headers
+    are appended to ``headers_into`` when given."""
     context = state.context
     operation = context.operation if context is not None else None
     kind = operation.kind if operation is not None else "query"
     request = SubgraphRequest(subgraph, payload, dict(state.headers), kind, context)
+    if headers_into is not None:
+        request.want_response_headers = True
     try:
-        return await state.client.fetch(request)
+        response = await state.client.fetch(request)
     except SubgraphFetchError as failure:
         state.errors.add(ResponseError.from_fetch_failure(failure))
         if context is not None:
             context.failures.append(failure)
         return None
+    if headers_into is not None and request.response_headers:
+        headers_into.extend(request.response_headers)
+    return response
 
 
 async def _root_fetch(fetch: Fetch, state: ExecutionState) -> None:
@@ -184,14 +194,26 @@ async def _entity_fetch(flatten: Flatten, state: ExecutionState) -> None:
     if not sent.representations:
         return
     payload = _payload(fetch.variables, fetch.operation, state)
+    cache = state.context.entity_cache if state.context is not None else None
+    cached: _Cached | None = None
+    if cache is not None:
+        cached = await _from_cache(cache, fetch.subgraph, fetch.operation, payload, sent)
+        cached.merge(flatten, state)
+        if not cached.missing.representations:
+            return
+        sent = cached.missing
     payload.setdefault("variables", {})[fetch.representations_variable] = sent.representations
-    response = await _send(fetch.subgraph, payload, state)
+    headers: list[tuple[str, str]] | None = [] if cached is not None else None
+    response = await _send(fetch.subgraph, payload, state, headers)
     if response is None:
         return
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _errors(response, fetch.subgraph)
+    write = cached.store(entities, errors, headers) if cached is not None else None
     _merge_entities(flatten, sent, entities, errors, data is not None, state)
+    if write is not None:
+        await write
 
 
 async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: ExecutionState) -> None:
@@ -201,16 +223,29 @@ async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: Execution
     if not any(s.representations for s in sent):
         return
     payload = _payload(batch.variables, batch.operation, state)
+    cache = state.context.entity_cache if state.context is not None else None
+    cached: list[_Cached] = []
+    if cache is not None:
+        for part, flatten in zip(sent, parts, strict=True):
+            assert isinstance(flatten, Flatten)
+            found = await _from_cache(cache, batch.subgraph, batch.operation, payload, part)
+            found.merge(flatten, state)
+            cached.append(found)
+        sent = [c.missing for c in cached]
+        if not any(s.representations for s in sent):
+            return
     variables = payload.setdefault("variables", {})
     for name, part in zip(batch.representation_variables, sent, strict=True):
         variables[name] = part.representations
-    response = await _send(batch.subgraph, payload, state)
+    headers: list[tuple[str, str]] | None = [] if cached else None
+    response = await _send(batch.subgraph, payload, state, headers)
     if response is None:
         return
     data = response.get("data")
     errors = _errors(response, batch.subgraph)
     aliases = set(batch.aliases)
     whole = [e for e in errors if not e.path or e.path[0] not in aliases]
+    writes: list[Awaitable[None]] = []
     for n, (alias, part, flatten) in enumerate(zip(batch.aliases, sent, parts, strict=True)):
         mine = [
             replace(e, path=["_entities", *e.path[1:]])
@@ -221,7 +256,79 @@ async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: Execution
             mine += whole  # errors of the request as a whole, once
         entities = data.get(alias) if isinstance(data, dict) else None
         assert isinstance(flatten, Flatten)
+        if cached and (write := cached[n].store(entities, mine + whole, headers)) is not None:
+            writes.append(write)
         _merge_entities(flatten, part, entities, mine, data is not None, state)
+    for write in writes:
+        await write
+
+
+@dataclass
+class _Cached:
+    """One entity fetch's representations split into those the cache answered (merged at
+    once) and those still to fetch (``missing``), with what storing the fetched ones needs."""
+
+    cache: EntityCache
+    subgraph: str
+    operation: str
+    variables: dict[str, Any]
+    hits: _Representations
+    entities: list[Any]
+    missing: _Representations
+
+    def merge(self, flatten: Flatten, state: ExecutionState) -> None:
+        if self.entities:
+            _merge_entities(flatten, self.hits, self.entities, [], True, state)
+
+    def store(
+        self, entities: Any, errors: list[ResponseError], headers: list[tuple[str, str]] | None
+    ) -> Awaitable[None] | None:
+        count = len(self.missing.representations)
+        if not isinstance(entities, list) or len(entities) != count:
+            return None
+        failed = set()
+        for error in errors:
+            at = error.entity_index(count)
+            if at is None:
+                return None  # an error about the whole fetch: keep nothing from it
+            failed.add(at)
+        return self.cache.store(
+            self.subgraph,
+            self.operation,
+            self.variables,
+            self.missing.representations,
+            entities,
+            failed,
+            headers,
+        )
+
+
+async def _from_cache(
+    cache: EntityCache,
+    subgraph: str,
+    operation: str,
+    payload: dict[str, Any],
+    sent: _Representations,
+) -> _Cached:
+    variables = dict(payload.get("variables") or {})  # the fetch's own, not representations
+    found = await cache.lookup(subgraph, operation, variables, sent.representations)
+    hit = [i for i, entity in enumerate(found) if entity is not None]
+    miss = [i for i, entity in enumerate(found) if entity is None]
+    return _Cached(
+        cache,
+        subgraph,
+        operation,
+        variables,
+        _subset(sent, hit),
+        [found[i] for i in hit],
+        _subset(sent, miss) if hit else sent,
+    )
+
+
+def _subset(sent: _Representations, indices: list[int]) -> _Representations:
+    return _Representations(
+        sent.found, [sent.representations[i] for i in indices], [sent.owners[i] for i in indices]
+    )
 
 
 def _merge_entities(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hansa.cache.settings import CacheSettings
 from hansa.http.cors import CorsPolicy
 from hansa.plugins.circuit_breaker import BreakerPolicy
 from hansa.plugins.demand_control import DemandControlPolicy
@@ -99,6 +100,9 @@ class GatewayConfig:
     rate_limit: RateLimitPolicy | None = None
     # Static operation cost (``plugins/demand_control.py``); None: off.
     demand_control: DemandControlPolicy | None = None
+    # Entity and response caches, their store and invalidation (``[federation.cache]``);
+    # None: off.
+    cache: CacheSettings | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

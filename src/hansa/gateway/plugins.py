@@ -13,6 +13,7 @@ from hansa.plugins.circuit_breaker import CircuitBreakers
 from hansa.plugins.csrf import CsrfPrevention
 from hansa.plugins.degraded import DegradedAnswers
 from hansa.plugins.demand_control import DemandControl
+from hansa.plugins.entity_cache import EntityCachePolicy, EntityCaching
 from hansa.plugins.error_masking import ErrorMasking
 from hansa.plugins.header_rules import HeaderPropagation, HeaderRules
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
@@ -47,6 +48,11 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins.append(authorization)
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
+    if config.cache is not None:  # after authorization: it caches what is left to fetch
+        store = config.cache.store()
+        if config.cache.entities:
+            policy = EntityCachePolicy(config.cache.ttl, config.cache.strategies)
+            plugins.append(EntityCaching(policy, store))
     if config.redact_subgraph_errors:
         plugins.append(ErrorMasking(config.redact_subgraph_errors))
     if config.degraded_extension:

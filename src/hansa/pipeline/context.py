@@ -9,9 +9,9 @@ a policy, a cost for telemetry) under a key of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -59,6 +59,37 @@ class OperationInfo:
         return self.prepared.name
 
 
+class EntityCache(Protocol):
+    """Cached ``_entities`` answers for one request (``plugins/entity_cache.py`` sets one on
+    ``RequestContext.entity_cache``): the executor asks for each entity fetch's
+    representations first and sends only the missing ones."""
+
+    async def lookup(
+        self,
+        subgraph: str,
+        operation: str,
+        variables: Mapping[str, Any],
+        representations: Sequence[Any],
+    ) -> list[Any | None]:
+        """The cached entity for each representation, None where there is none."""
+        ...
+
+    def store(
+        self,
+        subgraph: str,
+        operation: str,
+        variables: Mapping[str, Any],
+        representations: Sequence[Any],
+        entities: Sequence[Any],
+        failed: set[int],
+        response_headers: Sequence[tuple[str, str]] | None,
+    ) -> Awaitable[None]:
+        """Keep the fetched ``entities`` (item *i* answers representation *i*) but those in
+        ``failed`` (an error was about them). Encodes them before returning, so the caller
+        may change them while the write is awaited."""
+        ...
+
+
 @dataclass(slots=True)
 class RequestContext:
     """One client request as it moves through the pipeline."""
@@ -79,6 +110,8 @@ class RequestContext:
     request_id: str = ""
     # The request's ``extensions`` parameter (``persistedQuery`` and the like), as sent.
     extensions: Mapping[str, Any] | None = None
+    # Set by the entity cache plugin for requests it may answer from its cache.
+    entity_cache: EntityCache | None = None
     operation: OperationInfo | None = None
     plan: QueryPlan | None = None
     # Every fetch that produced no response, in the order they failed.
