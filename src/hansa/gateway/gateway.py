@@ -21,6 +21,8 @@ from typing import Any
 import orjson
 from graphql import ExecutionResult, execute, extend_schema, parse
 
+from hansa.cache.hints import CACHE_DIRECTIVE
+from hansa.cache.hints import DECLARATION as CACHE_DECLARATION
 from hansa.executor.completion import Completer
 from hansa.executor.errors import ResponseError
 from hansa.executor.fetching import ExecutionState, execute_plan
@@ -72,6 +74,15 @@ def _with_degraded_field(supergraph: Supergraph) -> Supergraph | None:
     return dataclasses.replace(
         supergraph, api_schema=extend_schema(supergraph.api_schema, extension)
     )
+
+
+def _with_cache_directive(supergraph: Supergraph) -> Supergraph:
+    """The supergraph whose API schema declares ``@cache(ttl:)`` for clients' operations (it
+    never reaches a subgraph: planned selections carry no directives)."""
+    if supergraph.api_schema.get_directive(CACHE_DIRECTIVE) is not None:
+        return supergraph
+    extended = extend_schema(supergraph.api_schema, parse(CACHE_DECLARATION))
+    return dataclasses.replace(supergraph, api_schema=extended)
 
 
 def _explained_by_removal(state: ExecutionState, removed: list[tuple[str, ...]]) -> None:
@@ -145,6 +156,8 @@ class Gateway:
         with_field = _with_degraded_field(self.supergraph) if self.config.degraded_field else None
         self.degraded_field = with_field is not None
         self.supergraph = with_field or self.supergraph
+        if self.config.cache is not None and self.config.cache.responses:
+            self.supergraph = _with_cache_directive(self.supergraph)
         unknown = set(self.config.subgraph_urls) - set(self.supergraph.subgraphs)
         if unknown:
             raise ValueError(f"URL override for unknown subgraph(s): {', '.join(sorted(unknown))}")

@@ -19,6 +19,7 @@ from hansa.plugins.header_rules import HeaderPropagation, HeaderRules
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
 from hansa.plugins.rate_limit import RateLimit
+from hansa.plugins.response_cache import ResponseCaching
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
 from hansa.plugins.tenancy import Tenancy
@@ -48,8 +49,10 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins.append(authorization)
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
-    if config.cache is not None:  # after authorization: it caches what is left to fetch
+    if config.cache is not None:  # after authorization: its outcome is part of every key
         store = config.cache.store()
+        if config.cache.responses:
+            plugins.append(ResponseCaching(config.cache, store))
         if config.cache.entities:
             policy = EntityCachePolicy(config.cache.ttl, config.cache.strategies)
             plugins.append(EntityCaching(policy, store))
