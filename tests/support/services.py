@@ -28,3 +28,7 @@ def require(name: str, port: int, url: str) -> str:
 
 def redis_url() -> str:
     return require("Redis", 6379, "redis://127.0.0.1:6379/15")
+
+
+def nats_url() -> str:
+    return require("NATS", 4222, "nats://127.0.0.1:4222")

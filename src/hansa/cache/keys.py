@@ -42,6 +42,11 @@ def type_tag(type_name: str) -> str:
     return f"type:{type_name}"
 
 
+def response_tag(type_name: str) -> str:
+    """The tag of every cached response that selected ``type_name``."""
+    return f"responses:{type_name}"
+
+
 def entity_tags(
     representation: Mapping[str, Any], key_fields: Sequence[tuple[str, ...]]
 ) -> tuple[str, ...]:

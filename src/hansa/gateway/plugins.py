@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from hansa.cache.invalidation import CacheInvalidation
 from hansa.gateway.config import GatewayConfig
 from hansa.pipeline.plugin import Plugin
 from hansa.plugins.authorization import Authorization
@@ -56,6 +57,7 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         if config.cache.entities:
             policy = EntityCachePolicy(config.cache.ttl, config.cache.strategies)
             plugins.append(EntityCaching(policy, store))
+        plugins.append(CacheInvalidation(store, config.cache.nats_url, config.cache.subject))
     if config.redact_subgraph_errors:
         plugins.append(ErrorMasking(config.redact_subgraph_errors))
     if config.degraded_extension:

@@ -82,6 +82,10 @@ class Plugin:
         """Whether this plugin lets the gateway report ready."""
         return True
 
+    async def start(self) -> None:
+        """Start background work (listening for events); called once when the server starts,
+        inside its event loop."""
+
     async def close(self) -> None:
         """Release what the plugin holds (connections); called once when the gateway stops."""
 
@@ -138,6 +142,10 @@ class Pipeline:
     def health(self) -> tuple[bool, dict[str, Any]]:
         detail = {p.name: d for p in self.plugins if (d := p.health()) is not None}
         return all(p.ready() for p in self.plugins), detail
+
+    async def start(self) -> None:
+        for plugin in self.plugins:
+            await plugin.start()
 
     async def close(self) -> None:
         for plugin in self.plugins:

@@ -86,9 +86,6 @@ class EntityCaching(Plugin):
             }
         }
 
-    async def close(self) -> None:
-        await self.store.close()
-
 
 class _Session:
     """One request's view of the entity cache (its tenant and user)."""

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from hansa.cache.hints import CacheHints, OperationCaching
-from hansa.cache.keys import canonical, digest, tenant_of, type_tag, user_of
+from hansa.cache.keys import canonical, digest, response_tag, tenant_of, user_of
 from hansa.cache.policy import CachePolicy, from_headers
 from hansa.cache.settings import CacheSettings
 from hansa.cache.store import CacheStore, Entry
@@ -92,7 +92,7 @@ class ResponseCaching(Plugin):
             self.counters.hits += 1
             return self._hit(context, raw, caching.policy)
         self.counters.misses += 1
-        tags = [type_tag(name) for name in caching.types]
+        tags = [response_tag(name) for name in caching.types]
         context.state[STATE] = _Pending(caching.policy, tags)
         return None
 

@@ -8,6 +8,7 @@ Python traceback reach a client.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from hansa.cache.invalidation import CacheInvalidation, InvalidationError
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
 from hansa.http.asgi import (
@@ -24,6 +26,7 @@ from hansa.http.asgi import (
     Send,
     header,
     headers_dict,
+    read_body,
     read_graphql_request,
     send_response,
 )
@@ -45,6 +48,7 @@ from hansa.supergraph import Supergraph
 log = logging.getLogger("hansa.gateway")
 
 GRAPHQL_PATHS = ("/", "/graphql")
+INVALIDATE_PATH = "/admin/cache/invalidate"
 PLAN_HEADER = b"hansa-expose-query-plan"
 REQUEST_ID_HEADER = b"x-request-id"
 
@@ -112,6 +116,7 @@ class GatewayApp:
         """Start background tasks (schema watching). Called by the ASGI lifespan; call it
         yourself from your framework's lifespan when mounting the app (Starlette's ``Mount``
         does not forward lifespan events)."""
+        await self.gateway.pipeline.start()
         self._tasks.extend(asyncio.create_task(start()) for start in self.background)
 
     async def shutdown(self) -> None:
@@ -147,6 +152,9 @@ class GatewayApp:
             await self._ready(send)
             return
         own = _id_header(rid)
+        if path == INVALIDATE_PATH and self._invalidation() is not None:
+            await self._invalidate(scope, receive, send, rid)
+            return
         if path not in GRAPHQL_PATHS:
             await send_response(
                 send,
@@ -248,6 +256,47 @@ class GatewayApp:
                 ),
             )
         await send_response(send, status, body, media, extra)
+
+    def _invalidation(self) -> CacheInvalidation | None:
+        """The cache invalidation plugin, when the admin endpoint is on."""
+        cache = self.config.cache
+        if cache is None or not cache.admin_token:
+            return None
+        for plugin in self.gateway.pipeline.plugins:
+            if isinstance(plugin, CacheInvalidation):
+                return plugin
+        return None
+
+    async def _invalidate(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
+        """``POST /admin/cache/invalidate`` with ``{"type", "key"}`` or ``{"tag"}``, behind
+        ``[federation.cache] admin_token``: answers ``{"invalidated": N}``."""
+        plugin, cache = self._invalidation(), self.config.cache
+        assert plugin is not None and cache is not None and cache.admin_token
+        extra = [_id_header(rid)]
+
+        async def refuse(status: int, code: str, message: str) -> None:
+            body = error_body([{"message": message, "extensions": {"code": code}}], rid)
+            await send_response(send, status, body, APPLICATION_JSON, extra)
+
+        if scope["method"] != "POST":
+            await refuse(405, "METHOD_NOT_ALLOWED", "Use POST.")
+            return
+        sent = (header(scope, b"authorization") or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent.encode(), cache.admin_token.encode()):
+            await refuse(401, "UNAUTHENTICATED", "A valid admin token is required.")
+            return
+        try:
+            message = orjson.loads(await read_body(receive, 64 * 1024))
+            dropped = await plugin.invalidate(message)
+        except RequestError as error:
+            await refuse(error.status, error.code, error.message)
+            return
+        except (orjson.JSONDecodeError, InvalidationError) as error:
+            await refuse(400, "BAD_REQUEST", f"Cannot invalidate: {error}.")
+            return
+        await send_response(
+            send, 200, orjson.dumps({"invalidated": dropped}), APPLICATION_JSON, extra
+        )
 
     async def _ready(self, send: Send) -> None:
         """Readiness for load balancers: 200 while every plugin lets traffic in, else 503;
