@@ -206,6 +206,7 @@ def test_plugins_load_from_their_import_path(monkeypatch: pytest.MonkeyPatch) ->
     assert names == [
         "csrf",
         "limits",
+        "apq",
         "authorization",
         "degraded",
         "subgraph_dedup",

@@ -11,8 +11,9 @@ from hansa.config.schema import HansaConfig
 
 if TYPE_CHECKING:
     from hansa.cache.settings import CacheSettings
-    from hansa.config.schema import CacheSection, SubgraphTlsSection
+    from hansa.config.schema import CacheSection, PersistedQueriesSection, SubgraphTlsSection
     from hansa.gateway.config import GatewayConfig
+    from hansa.plugins.persisted_queries import PersistedQueriesPolicy
     from hansa.transport.tls import ClientTls, ServerTls
 
 __all__ = [
@@ -34,6 +35,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     from hansa.plugins.demand_control import DemandControlPolicy
     from hansa.plugins.header_rules import HeaderRules
     from hansa.plugins.jwt_auth import JwtPolicy
+    from hansa.plugins.persisted_queries import ApqPolicy
     from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
     from hansa.plugins.tenancy import TenancyPolicy
@@ -49,6 +51,14 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
         },
         cache=_cache(federation.cache),
+        apq=ApqPolicy(
+            config.apq.enabled,
+            config.apq.redis_url,
+            config.apq.ttl_secs,
+            config.apq.max_bytes,
+            config.apq.redis_prefix,
+        ),
+        persisted_queries=_persisted_queries(config.persisted_queries),
         tls=_client_tls(federation.tls, "federation.tls"),
         subgraph_tls={
             n: tls
@@ -161,6 +171,21 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         )
         if tenants.enabled
         else None,
+    )
+
+
+def _persisted_queries(section: PersistedQueriesSection) -> PersistedQueriesPolicy | None:
+    from hansa.plugins.persisted_queries import PersistedQueriesPolicy
+
+    if section.manifest is None:
+        return None
+    mode = section.mode
+    return PersistedQueriesPolicy(
+        section.manifest,
+        "allow" if mode == "allow" else "log" if mode == "log" else "enforce",
+        section.require_id,
+        section.log_unknown,
+        section.client_name_header,
     )
 
 

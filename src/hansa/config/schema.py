@@ -485,6 +485,51 @@ class AuthorizationSection:
 
 
 @dataclass
+class ApqSection:
+    enabled: bool = key(
+        True,
+        "Accept Apollo's automatic persisted queries (`extensions.persistedQuery`); off:"
+        " `PERSISTED_QUERY_NOT_SUPPORTED`.",
+    )
+    redis_url: str | None = key(
+        None, "Share registered documents between gateway instances through Redis."
+    )
+    ttl_secs: float | None = key(
+        None,
+        "How long a registration lives (none: a day in Redis, until evicted in memory).",
+        minimum=1,
+    )
+    max_bytes: int = key(
+        30 * 1024 * 1024, "Bytes of documents kept in memory (Apollo Server's 30 MiB).", minimum=1
+    )
+    redis_prefix: str = key("hansa:apq:", "Prefix of the Redis keys.")
+
+
+@dataclass
+class PersistedQueriesSection:
+    manifest: str | None = key(
+        None,
+        "Persisted-operation manifest (Apollo's format or Relay's `{id: document}`), relative"
+        " to this file; setting it turns safelisting on.",
+    )
+    mode: str = key(
+        "enforce",
+        '`"allow"`: ids and any document; `"log"`: the same, unknown documents logged once'
+        ' each; `"enforce"`: only listed documents (`QUERY_NOT_IN_SAFELIST`), in full or by id.',
+        choices=("allow", "log", "enforce"),
+    )
+    require_id: bool = key(
+        False,
+        'With `"enforce"`: operations only by id, even listed ones (`PERSISTED_QUERY_ID_REQUIRED`).',
+    )
+    log_unknown: bool = key(True, 'With `"enforce"`: log refused documents too, once each.')
+    client_name_header: str = key(
+        "apollographql-client-name",
+        "The header that selects a manifest's operations carrying a `clientName`.",
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -509,6 +554,10 @@ class HansaConfig:
     multi_tenancy: MultiTenancySection = section(
         MultiTenancySection,
         "Tenants: resolved per request, forwarded to subgraphs, part of every cache key.",
+    )
+    apq: ApqSection = section(ApqSection, "Automatic persisted queries (Apollo's protocol).")
+    persisted_queries: PersistedQueriesSection = section(
+        PersistedQueriesSection, "Safelisting from a persisted-operation manifest."
     )
     rate_limit: RateLimitSection = section(
         RateLimitSection, "Per-client rate limits (token buckets), checked before parsing."

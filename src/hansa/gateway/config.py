@@ -10,6 +10,7 @@ from hansa.plugins.circuit_breaker import BreakerPolicy
 from hansa.plugins.demand_control import DemandControlPolicy
 from hansa.plugins.header_rules import HeaderRules
 from hansa.plugins.jwt_auth import JwtPolicy
+from hansa.plugins.persisted_queries import ApqPolicy, PersistedQueriesPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 from hansa.plugins.tenancy import TenancyPolicy
@@ -103,6 +104,10 @@ class GatewayConfig:
     # Entity and response caches, their store and invalidation (``[federation.cache]``);
     # None: off.
     cache: CacheSettings | None = None
+    # Automatic persisted queries (on by default) and safelisting from a manifest (None: off)
+    # (``plugins/persisted_queries.py``).
+    apq: ApqPolicy = field(default_factory=ApqPolicy)
+    persisted_queries: PersistedQueriesPolicy | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ from hansa.plugins.error_masking import ErrorMasking
 from hansa.plugins.header_rules import HeaderPropagation, HeaderRules
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
+from hansa.plugins.persisted_queries import AutomaticPersistedQueries, PersistedQueries
 from hansa.plugins.rate_limit import RateLimit
 from hansa.plugins.response_cache import ResponseCaching
 from hansa.plugins.retries import Retries
@@ -44,6 +45,17 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         plugins.append(Tenancy(config.tenancy))
     if config.rate_limit is not None:
         plugins.append(RateLimit(config.rate_limit))
+    # After CSRF (which must see every GET, hashed ones too) and the refusals above; before
+    # anything that reads the document. The manifest first: an id is looked up there.
+    if config.persisted_queries is not None:
+        plugins.append(
+            PersistedQueries(
+                config.persisted_queries,
+                apq=config.apq.enabled,
+                introspection=config.introspection,
+            )
+        )
+    plugins.append(AutomaticPersistedQueries(config.apq))
     authorization = Authorization(config.reject_unauthorized)  # always: the schema says
     for name, spec in config.policies.items():
         authorization.policy(name)(_load_callable(spec, f"policy {name!r}"))
