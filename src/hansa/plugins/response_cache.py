@@ -56,10 +56,12 @@ class ResponseCaching(Plugin):
         self.store = store
         self.counters = CacheCounters()
         self.hints: CacheHints | None = None
+        self.schema = ""  # the supergraph's digest: a reload never serves the old schema's answers
         self._analysed: OrderedDict[tuple[Any, ...], OperationCaching] = OrderedDict()
 
     def on_supergraph(self, supergraph: Supergraph) -> None:
         self.hints = CacheHints(supergraph, self.settings.default_max_age)
+        self.schema = digest(supergraph.sdl)
         self._analysed.clear()
 
     async def on_operation(self, context: RequestContext) -> GatewayResponse | None:
@@ -102,6 +104,7 @@ class ResponseCaching(Plugin):
         headers = tuple(context.headers.get(name, "") for name in self.settings.vary_headers)
         scopes = context.state.get("scopes")
         return "r:" + digest(
+            self.schema,
             context.query or "",
             context.operation_name or "",
             canonical(operation.variables),
