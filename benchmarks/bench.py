@@ -68,15 +68,20 @@ class Peer:
     node: bool = False
     has_dedup: bool = False
     cores: str = GATEWAY_CORE
+    caches: bool = False  # report its caches' hit rates (from /health/ready)
 
 
 NO_DEDUP_CONFIG = ROOT / "benchmarks/hansa-no-dedup.toml"
+ENTITY_CACHE_CONFIG = ROOT / "benchmarks/hansa-entity-cache.toml"
+RESPONSE_CACHE_CONFIG = ROOT / "benchmarks/hansa-response-cache.toml"
 
 
-def _hansa(workers: int = 1) -> Callable[[Path, int, bool], list[str]]:
+def _hansa(workers: int = 1, config: Path | None = None) -> Callable[[Path, int, bool], list[str]]:
     def command(supergraph: Path, port: int, dedup: bool) -> list[str]:
         args = [str(ROOT / ".venv/bin/hansa"), "gateway", "--supergraph", str(supergraph)]
         args += ["--port", str(port), "--workers", str(workers)]
+        if config is not None:  # a variant: its file says everything but the dedup flag
+            return [*args, "--config", str(config), *(["--inbound-dedup"] if dedup else [])]
         if dedup:  # inbound, and subgraph deduplication (on by default)
             return [*args, "--inbound-dedup"]
         return [*args, "--config", str(NO_DEDUP_CONFIG)]  # subgraph deduplication off too
@@ -137,6 +142,15 @@ def _apollo(supergraph: Path, port: int, dedup: bool) -> list[str]:
 
 ALL_PEERS = [
     Peer("Hansa", "hansa", _hansa(), has_dedup=True),
+    Peer(
+        "Hansa, entity cache", "hansa-entity-cache", _hansa(config=ENTITY_CACHE_CONFIG), caches=True
+    ),
+    Peer(
+        "Hansa, entity + response cache",
+        "hansa-response-cache",
+        _hansa(config=RESPONSE_CACHE_CONFIG),
+        caches=True,
+    ),
     Peer("Hive Gateway + Rust planner", "hive-rust", _hive(True), node=True, has_dedup=True),
     Peer("Hive Gateway", "hive", _hive(False), node=True, has_dedup=True),
     Peer("Apollo Gateway", "apollo", _apollo, path="/", node=True),
@@ -322,6 +336,8 @@ class Measurement:
     correct_before: bool
     correct_after: bool
     wrk: dict[str, Any] = field(default_factory=dict)
+    # Hit rate of each cache during the measured run (gateways that report them).
+    hit_rates: dict[str, float] = field(default_factory=dict)
 
 
 def _wrk(url: str, body: Path, seconds: int, connections: int) -> dict[str, Any]:
@@ -373,9 +389,11 @@ def measure_peer(
             sub_pids = _tree(subgraphs_pid)
             cpu0, sub0, busy0 = _cpu_seconds(pids), _cpu_seconds(sub_pids), _machine_busy_seconds()
             started, load0 = time.monotonic(), _waited_children_cpu()
+            counts0 = _cache_counts(PORT) if peer.caches else {}
             with RssSampler(pid) as rss:
                 result = _wrk(url, body_file, args.duration, args.connections)
             elapsed, load = time.monotonic() - started, _waited_children_cpu() - load0
+            hit_rates = _hit_rates(counts0, _cache_counts(PORT)) if peer.caches else {}
             pids = _tree(pid)
             cpu = _cpu_seconds(pids) - cpu0
             sub = _cpu_seconds(sub_pids) - sub0
@@ -404,10 +422,33 @@ def measure_peer(
                     correct_before=before_ok,
                     correct_after=_correct(url, workload),
                     wrk=result,
+                    hit_rates=hit_rates,
                 )
             )
             print(_line(results[-1]), flush=True)
     return results
+
+
+def _cache_counts(port: int) -> dict[str, tuple[int, int]]:
+    """Each cache's (hits, misses) so far, from Hansa's ``/health/ready``."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=10) as answer:
+        detail = json.loads(answer.read())
+    return {
+        name: (int(detail[name]["hits"]), int(detail[name]["misses"]))
+        for name in ("entity_cache", "response_cache")
+        if isinstance(detail.get(name), dict)
+    }
+
+
+def _hit_rates(
+    before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]
+) -> dict[str, float]:
+    rates = {}
+    for name, (hits, misses) in after.items():
+        hits0, misses0 = before.get(name, (0, 0))
+        total = hits - hits0 + misses - misses0
+        rates[name] = (hits - hits0) / total if total else 0.0
+    return rates
 
 
 def _waited_children_cpu() -> float:
@@ -541,6 +582,19 @@ def report(results: list[Measurement], meta: dict[str, Any]) -> str:
                 per_product.append(cpu / count)
             growth = f"{per_product[-1] / per_product[0]:.2f}" if len(per_product) > 1 else "-"
             lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + f" | {growth} |")
+    cached = [m for m in results if m.hit_rates]
+    if cached:
+        lines += ["", "Cache hit rates during the measured runs (medians over rounds):", ""]
+        lines += ["| gateway | workload | entity cache | response cache |", "|---|---|---|---|"]
+        seen: dict[tuple[str, str], list[Measurement]] = {}
+        for m in cached:
+            seen.setdefault((m.gateway, m.workload), []).append(m)
+        for (gateway, workload), ms in seen.items():
+            cells = []
+            for name in ("entity_cache", "response_cache"):
+                values = [m.hit_rates[name] for m in ms if name in m.hit_rates]
+                cells.append(f"{100 * median(values):.1f}%" if values else "-")
+            lines.append(f"| {gateway} | {workload} | {cells[0]} | {cells[1]} |")
     sub = max((m.subgraph_cpu_percent for m in results), default=0.0)
     lines += [
         "",

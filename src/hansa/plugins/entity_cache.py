@@ -80,10 +80,10 @@ class EntityCaching(Plugin):
 
     def health(self) -> dict[str, Any] | None:
         return {
-            "entity_cache": {
-                "hit_rate": round(self.counters.hit_rate, 4),
-                "store": "down" if self.store.down else "up",
-            }
+            "hit_rate": round(self.counters.hit_rate, 4),
+            "hits": self.counters.hits,
+            "misses": self.counters.misses,
+            "store": "down" if self.store.down else "up",
         }
 
 
