@@ -21,7 +21,7 @@ from hansa.http.serve import serving
 from hansa.plugins.tenancy import TenancyPolicy
 from hansa.subgraph import Subgraph
 from tests.support.federation import federation, supergraph_of
-from tests.support.http import free_port, post_graphql
+from tests.support.http import free_port, post_graphql, request
 from tests.support.services import redis_url
 
 LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
@@ -230,3 +230,37 @@ def test_redis_down_costs_the_hits_and_nothing_else(graph: Graph) -> None:
         ready = post_graphql(url.removesuffix("/graphql") + "/health/ready", "{ x }")
     assert graph.received == [["1"], ["1"]]
     assert ready.status == 200
+
+
+def test_redis_stopping_mid_run_costs_the_hits_until_it_is_back(graph: Graph) -> None:
+    from tests.support.proxy import Proxy
+
+    real = redis_url().removeprefix("redis://")
+    host, _, rest = real.partition(":")
+    port, _, database = rest.partition("/")
+    proxy = Proxy(host, int(port))
+    cache = CacheSettings(
+        redis_url=f"redis://127.0.0.1:{proxy.port}/{database}",
+        redis_prefix=f"hansa:test:{uuid.uuid4().hex}:",
+    )
+    try:
+        with federation(graph.people, graph.posts, cache=cache) as url:
+            base = url.removesuffix("/graphql")
+            assert _names(url, ["1"]) == _expected(["1"])
+            assert _names(url, ["1"]) == _expected(["1"])  # a hit
+            proxy.cut()  # Redis is gone
+            down = [_names(url, ["1"]) for _ in range(3)]
+            ready = request(f"{base}/health/ready", method="GET").json()
+            proxy.restore()
+            deadline = time.monotonic() + 10
+            while True:  # back: answers come from the cache again
+                before = len(graph.received)
+                assert _names(url, ["1"]) == _expected(["1"])
+                if len(graph.received) == before:
+                    break
+                assert time.monotonic() < deadline, "the cache did not come back"
+                time.sleep(0.1)
+    finally:
+        proxy.stop()
+    assert down == [_expected(["1"])] * 3  # answered, uncached, no error
+    assert ready["entity_cache"]["store"] == "down"

@@ -81,6 +81,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         max_cached_documents=limits.max_cached_documents,
         max_cached_document_bytes=limits.max_cached_document_bytes,
         max_cached_plans=limits.max_cached_plans,
+        max_cached_plan_bytes=limits.max_cached_plan_bytes,
+        warm_up_plans=limits.warm_up_plans,
         introspection=gateway.introspection,
         introspection_scopes=tuple(gateway.introspection_scopes),
         expose_query_plan=gateway.expose_query_plan,

@@ -187,6 +187,18 @@ class LimitsSection:
         minimum=1,
     )
     max_cached_plans: int = key(1000, "Query plans kept.", minimum=1)
+    max_cached_plan_bytes: int = key(
+        32 * 1024 * 1024,
+        "Bytes of query plans kept (their subgraph documents, mostly); a plan larger than this"
+        " is used and not kept.",
+        minimum=1,
+    )
+    warm_up_plans: int = key(
+        100,
+        "On a supergraph reload, plan this many of the previous supergraph's most-used"
+        " operations before the new one serves (and every persisted operation at start).",
+        minimum=0,
+    )
 
 
 @dataclass

@@ -53,6 +53,9 @@ class GatewayConfig:
     max_cached_documents: int = 1000
     max_cached_document_bytes: int = 16 * 1024 * 1024  # of document text
     max_cached_plans: int = 1000
+    max_cached_plan_bytes: int = 32 * 1024 * 1024
+    # Operations planned ahead on a reload (the previous supergraph's most used).
+    warm_up_plans: int = 100
     introspection: bool = True
     # When set, introspection also needs a verified token with one of these scopes.
     introspection_scopes: tuple[str, ...] = ()

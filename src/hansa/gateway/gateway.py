@@ -14,6 +14,7 @@ import dataclasses
 import random
 import re
 import ssl
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ from hansa.planner.builder import PlanningError
 from hansa.planner.plan import QueryPlan
 from hansa.planner.query_planner import QueryPlanner
 from hansa.plugins.authorization import Authorization, Policy
+from hansa.plugins.persisted_queries import PersistedQueries
 from hansa.supergraph import Supergraph, read_supergraph
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
 from hansa.transport.tls import ClientTls, TlsError
@@ -167,7 +169,14 @@ class Gateway:
             max_tokens=self.config.max_tokens,
             max_bytes=self.config.max_cached_document_bytes,
         )
-        self.planner = QueryPlanner(self.supergraph, max_plans=self.config.max_cached_plans)
+        self.planner = QueryPlanner(
+            self.supergraph,
+            max_plans=self.config.max_cached_plans,
+            max_bytes=self.config.max_cached_plan_bytes,
+        )
+        # How often each planned operation ran (document, name, conditions): what a reload
+        # plans ahead. Bounded like the plan cache; least recently used go first.
+        self._used: OrderedDict[tuple[str, str | None, tuple[bool, ...]], int] = OrderedDict()
         self.completer = Completer(self.supergraph.api_schema, self.supergraph.implements)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[GatewayResponse]] = {}
         if pipeline is None:
@@ -191,6 +200,59 @@ class Gateway:
             }
         )
         self.client = pipeline.client(self.transport)
+        for plugin in pipeline.plugins:  # persisted operations are planned before they are asked
+            if isinstance(plugin, PersistedQueries):
+                self.warm_up([(body, None, None) for body in plugin.manifest.operations.values()])
+
+    def _count_use(self, query: str, name: str | None, assignment: tuple[bool, ...]) -> None:
+        key = (query, name, assignment)
+        used = self._used
+        count = used.get(key)
+        if count is None:
+            used[key] = 1
+            if len(used) > self.config.max_cached_plans:
+                used.popitem(last=False)
+        else:
+            used[key] = count + 1
+            used.move_to_end(key)
+
+    def most_used(self, count: int) -> list[tuple[str, str | None, tuple[bool, ...]]]:
+        """The ``count`` operations (document, name, conditions) this gateway ran most."""
+        ranked = sorted(self._used.items(), key=lambda item: item[1], reverse=True)
+        return [key for key, _ in ranked[:count]]
+
+    def warm_up(self, operations: Sequence[tuple[str, str | None, tuple[bool, ...] | None]]) -> int:
+        """Parse, validate and plan ``operations`` ahead of their first request (None
+        conditions: all false); those this supergraph refuses are skipped. How many were
+        planned."""
+        planned = 0
+        for query, name, assignment in operations:
+            try:
+                prepared = self.prepare(query, name)
+                if prepared.kind == "subscription":
+                    continue
+                conditions = assignment
+                if conditions is None or len(conditions) != len(prepared.condition_variables):
+                    conditions = prepared.assignment({})
+                self.planner.plan(prepared, conditions, self._labels())
+            except (OperationError, PlanningError):
+                continue
+            planned += 1
+        return planned
+
+    def caches(self) -> dict[str, Any]:
+        """The plan cache's figures, for ``/health/ready``."""
+        planner = self.planner
+        total = planner.hits + planner.misses
+        return {
+            "plan_cache": {
+                "entries": len(planner),
+                "bytes": planner.bytes,
+                "hits": planner.hits,
+                "misses": planner.misses,
+                "hit_rate": round(planner.hits / total, 4) if total else 0.0,
+            }
+        }
 
     def policy(self, name: str) -> Callable[[Policy], Policy]:
         """``@gateway.policy("read_own_orders")``: the callable deciding a ``@policy`` name
@@ -392,6 +454,8 @@ class Gateway:
                 if planned is not None
                 else QueryPlan(None)
             )
+            if context.query is not None:
+                self._count_use(context.query, context.operation_name, assignment)
             if pipeline.plan_hooks:
                 plan = await pipeline.on_plan(context, plan)
             context.plan = plan

@@ -70,6 +70,8 @@ def _swap(app: GatewayApp, sdl: str) -> bool:
     except (SupergraphError, ValueError) as error:
         log.error("new supergraph refused, still serving the previous one: %s", error)
         return False
+    # The operations clients ran most are planned before the new supergraph serves them.
+    gateway.warm_up(app.gateway.most_used(app.config.warm_up_plans))
     app.swap(gateway)
     return True
 

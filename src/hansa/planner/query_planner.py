@@ -310,15 +310,53 @@ def _levels(groups: list[FetchGroup], emitter: _Emitter) -> PlanNode | None:
     )
 
 
-class QueryPlanner:
-    """Plans operations against one supergraph, with a bounded plan cache."""
+NODE_BYTES = 200  # what a plan node costs besides its operation text (objects, tuples)
 
-    def __init__(self, supergraph: Supergraph, *, max_plans: int = 1000) -> None:
+
+def plan_weight(plan: QueryPlan) -> int:
+    """About how many bytes a cached plan holds: its subgraph operations' text, and a fixed
+    amount per node."""
+
+    def weigh(node: PlanNode | None) -> int:
+        if node is None:
+            return 0
+        if isinstance(node, Fetch):
+            return NODE_BYTES + len(node.operation)
+        if isinstance(node, Flatten):
+            return NODE_BYTES + weigh(node.node)
+        if isinstance(node, Sequence | Parallel):
+            batches = getattr(node, "batches", ())
+            return (
+                NODE_BYTES
+                + sum(weigh(child) for child in node.nodes)
+                + sum(NODE_BYTES + len(batch.operation) for batch in batches)
+            )
+        if isinstance(node, Condition):
+            return NODE_BYTES + weigh(node.if_true) + weigh(node.if_false)
+        return NODE_BYTES
+
+    return weigh(plan.node)
+
+
+class QueryPlanner:
+    """Plans operations against one supergraph, with a plan cache bounded in entries and in
+    bytes (``plan_weight``: a large operation's plan holds large subgraph documents)."""
+
+    def __init__(
+        self, supergraph: Supergraph, *, max_plans: int = 1000, max_bytes: int = 32 * 1024 * 1024
+    ) -> None:
         self.supergraph = supergraph
         self.max_plans = max_plans
-        self._plans: OrderedDict[tuple[str, tuple[bool, ...], frozenset[str], bool], QueryPlan] = (
-            OrderedDict()
-        )
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._plans: OrderedDict[
+            tuple[str, tuple[bool, ...], frozenset[str], bool], tuple[QueryPlan, int]
+        ] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._plans)
 
     def plan(
         self,
@@ -334,11 +372,18 @@ class QueryPlanner:
         cached = self._plans.get(key)
         if cached is not None:
             self._plans.move_to_end(key)
-            return cached
+            self.hits += 1
+            return cached[0]
+        self.misses += 1
         plan = self._build(prepared, assignment, labels, isolate_requirements)
-        self._plans[key] = plan
-        if len(self._plans) > self.max_plans:
-            self._plans.popitem(last=False)
+        weight = plan_weight(plan)
+        if weight > self.max_bytes:
+            return plan  # planned, not kept: it would push out everything else
+        self._plans[key] = (plan, weight)
+        self.bytes += weight
+        while len(self._plans) > self.max_plans or self.bytes > self.max_bytes:
+            _, (_, dropped) = self._plans.popitem(last=False)
+            self.bytes -= dropped
         return plan
 
     def _build(

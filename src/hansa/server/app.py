@@ -302,7 +302,8 @@ class GatewayApp:
         """Readiness for load balancers: 200 while every plugin lets traffic in, else 503;
         the body carries the plugins' detail (circuit breakers' states)."""
         ready, detail = self.gateway.pipeline.health()
-        body = orjson.dumps({"status": "READY" if ready else "NOT_READY", **detail})
+        status = "READY" if ready else "NOT_READY"
+        body = orjson.dumps({"status": status, **self.gateway.caches(), **detail})
         await send_response(send, 200 if ready else 503, body, APPLICATION_JSON)
 
 
