@@ -204,6 +204,7 @@ def test_plugins_load_from_their_import_path(monkeypatch: pytest.MonkeyPatch) ->
     gateway = Gateway(sdl, GatewayConfig(plugins=("request_ids:RequestIds",)))
     names = [p.name for p in gateway.pipeline.plugins]
     assert names == [
+        "metrics",
         "csrf",
         "limits",
         "apq",

@@ -51,6 +51,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             n: s.timeout_ms / 1000 for n, s in config.subgraphs.items() if s.timeout_ms is not None
         },
         cache=_cache(federation.cache),
+        metrics=config.telemetry.metrics,
         apq=ApqPolicy(
             config.apq.enabled,
             config.apq.redis_url,

@@ -542,6 +542,11 @@ class PersistedQueriesSection:
 
 
 @dataclass
+class TelemetrySection:
+    metrics: bool = key(True, "Prometheus metrics on `GET /metrics`.")
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -567,6 +572,7 @@ class HansaConfig:
         MultiTenancySection,
         "Tenants: resolved per request, forwarded to subgraphs, part of every cache key.",
     )
+    telemetry: TelemetrySection = section(TelemetrySection, "Metrics for operators.")
     apq: ApqSection = section(ApqSection, "Automatic persisted queries (Apollo's protocol).")
     persisted_queries: PersistedQueriesSection = section(
         PersistedQueriesSection, "Safelisting from a persisted-operation manifest."

@@ -111,6 +111,8 @@ class GatewayConfig:
     # (``plugins/persisted_queries.py``).
     apq: ApqPolicy = field(default_factory=ApqPolicy)
     persisted_queries: PersistedQueriesPolicy | None = None
+    # Prometheus metrics on ``GET /metrics`` (``plugins/metrics.py``).
+    metrics: bool = True
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

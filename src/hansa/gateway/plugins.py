@@ -19,6 +19,7 @@ from hansa.plugins.error_masking import ErrorMasking
 from hansa.plugins.header_rules import HeaderPropagation, HeaderRules
 from hansa.plugins.jwt_auth import IdentityForwarding, JwtAuthentication
 from hansa.plugins.limits import OperationLimits
+from hansa.plugins.metrics import Metrics
 from hansa.plugins.persisted_queries import AutomaticPersistedQueries, PersistedQueries
 from hansa.plugins.rate_limit import RateLimit
 from hansa.plugins.response_cache import ResponseCaching
@@ -35,6 +36,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     ]
     if config.csrf_required_headers is not None:
         plugins.insert(0, CsrfPrevention(config.csrf_required_headers))
+    if config.metrics:  # first: it times the request from its start, refusals included
+        plugins.insert(0, Metrics())
     if config.header_rules != HeaderRules():  # before identity forwarding and tenancy,
         plugins.append(HeaderPropagation(config.header_rules))  # whose headers must win
     if config.jwt is not None:  # before rate limits: a jwt:CLAIM key needs the claims

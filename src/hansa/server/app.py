@@ -42,6 +42,7 @@ from hansa.http.protocol import CANCELS_ON_DISCONNECT, DISCONNECTED, ConnectionL
 from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
 from hansa.pipeline.request_id import request_id
+from hansa.plugins.metrics import METRICS_CONTENT_TYPE, Metrics
 from hansa.server.graphiql import GRAPHIQL_HTML
 from hansa.supergraph import Supergraph
 
@@ -63,6 +64,10 @@ class GatewayApp:
         self.cors = Cors(gateway.config.cors)
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        # The metrics plugin when metrics are on (reloads keep the pipeline, and so it).
+        self.metrics = next((p for p in gateway.pipeline.plugins if isinstance(p, Metrics)), None)
+        if self.metrics is not None:
+            self.metrics.bind(lambda: self.gateway)
 
     # Served by ``hansa.http.serve``, a request's task is cancelled when its client leaves.
     cancel_on_disconnect = True
@@ -151,6 +156,10 @@ class GatewayApp:
         if path == "/health/ready":
             await self._ready(send)
             return
+        if path == "/metrics" and self.metrics is not None:
+            body = self.metrics.exposition()
+            await send_response(send, 200, body, METRICS_CONTENT_TYPE)
+            return
         own = _id_header(rid)
         if path == INVALIDATE_PATH and self._invalidation() is not None:
             await self._invalidate(scope, receive, send, rid)
@@ -194,6 +203,7 @@ class GatewayApp:
                 rid,
             )
             await send_response(send, 406, body, APPLICATION_JSON, [own])
+            self._refused(406, "NOT_ACCEPTABLE")
             return
         try:
             async with asyncio.timeout(self.config.body_timeout):
@@ -201,6 +211,7 @@ class GatewayApp:
         except RequestError as error:
             body = error_body([error.to_error()], rid)
             await send_response(send, error.status, body, media, [own])
+            self._refused(error.status, error.code)
             return
         except TimeoutError:
             body = error_body(
@@ -213,6 +224,7 @@ class GatewayApp:
                 rid,
             )
             await send_response(send, 408, body, media, [(b"connection", b"close"), own])
+            self._refused(408, "REQUEST_TIMEOUT")
             return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
         work = self.gateway.execute(
@@ -256,6 +268,10 @@ class GatewayApp:
                 ),
             )
         await send_response(send, status, body, media, extra)
+
+    def _refused(self, status: int, code: str) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_refusal(status, code)
 
     def _invalidation(self) -> CacheInvalidation | None:
         """The cache invalidation plugin, when the admin endpoint is on."""
