@@ -144,9 +144,18 @@ class Metrics(Plugin):
         ProcessCollector(registry=registry)  # RSS, CPU, open files (Linux)
         self._operations = _Bounded(MAX_OPERATION_NAMES)
         self._codes = _Bounded(MAX_CODES)
+        # Labelled children, looked up once: ``labels()`` takes a lock and builds a key.
+        self._children: dict[tuple[Any, ...], Any] = {}
         self._gateway: Callable[[], Gateway] | None = None
         self._lag_task: asyncio.Task[None] | None = None
         registry.register(_Figures(self))
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (id(metric), *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def bind(self, gateway: Callable[[], Gateway]) -> None:
         """Where scrape-time figures come from: the gateway serving at that moment."""
@@ -170,46 +179,49 @@ class Metrics(Plugin):
         return None
 
     async def on_subgraph_request(self, request: SubgraphRequest) -> dict[str, Any] | None:
-        self.in_flight.labels(request.subgraph).inc()
+        self._child(self.in_flight, request.subgraph).inc()
         variables = request.payload.get("variables")
-        if isinstance(variables, dict):
+        if variables:
             representations = variables.get("representations")
             if isinstance(representations, list):
-                self.entities.labels(request.subgraph).observe(len(representations))
+                self._child(self.entities, request.subgraph).observe(len(representations))
         return None
 
     async def on_subgraph_response(
         self, request: SubgraphRequest, response: SubgraphResponse
     ) -> None:
         subgraph = request.subgraph
-        self.in_flight.labels(subgraph).dec()
-        self.fetch_latency.labels(subgraph).observe(response.seconds)
+        self._child(self.in_flight, subgraph).dec()
+        self._child(self.fetch_latency, subgraph).observe(response.seconds)
         if response.failure is not None:
-            self.fetch_errors.labels(subgraph, response.failure.kind).inc()
+            self._child(self.fetch_errors, subgraph, response.failure.kind).inc()
         elif response.body is not None and response.body.get("errors"):
-            self.fetch_errors.labels(subgraph, "graphql").inc()
+            self._child(self.fetch_errors, subgraph, "graphql").inc()
 
     async def on_response(self, context: RequestContext, response: GatewayResponse) -> None:
-        self.requests.labels(str(response.status)).inc()
-        started = context.state.get(STARTED)
+        self._child(self.requests, str(response.status)).inc()
+        state = context.state
+        started = state.get(STARTED)
         operation = context.operation
         if started is not None:
             name = operation.name if operation is not None else None
             kind = operation.kind if operation is not None else "none"
             label = self._operations(name) if name else "anonymous"
-            self.duration.labels(label, kind).observe(time.perf_counter() - started)
-        for error in response.body.get("errors") or ():
-            extensions = error.get("extensions") if isinstance(error, dict) else None
-            code = extensions.get("code") if isinstance(extensions, dict) else None
-            self.errors.labels(self._codes(str(code)) if code else "none").inc()
-        cost = context.state.get("cost.estimated")
-        if isinstance(cost, int | float):
+            self._child(self.duration, label, kind).observe(time.perf_counter() - started)
+        errors = response.body.get("errors")
+        if errors:
+            for error in errors:
+                extensions = error.get("extensions") if isinstance(error, dict) else None
+                code = extensions.get("code") if isinstance(extensions, dict) else None
+                self._child(self.errors, self._codes(str(code)) if code else "none").inc()
+        cost = state.get("cost.estimated")
+        if cost is not None and isinstance(cost, int | float):
             self.cost.observe(cost)
 
     def observe_refusal(self, status: int, code: str) -> None:
         """A request the HTTP layer refused before the pipeline saw it."""
-        self.requests.labels(str(status)).inc()
-        self.errors.labels(self._codes(code)).inc()
+        self._child(self.requests, str(status)).inc()
+        self._child(self.errors, self._codes(code)).inc()
 
     async def start(self) -> None:
         if self._lag_task is None:
