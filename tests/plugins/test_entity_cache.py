@@ -251,6 +251,7 @@ def test_redis_stopping_mid_run_costs_the_hits_until_it_is_back(graph: Graph) ->
             proxy.cut()  # Redis is gone
             down = [_names(url, ["1"]) for _ in range(3)]
             ready = request(f"{base}/health/ready", method="GET").json()
+            scraped = request(f"{base}/metrics", method="GET").body.decode()
             proxy.restore()
             deadline = time.monotonic() + 10
             while True:  # back: answers come from the cache again
@@ -264,3 +265,7 @@ def test_redis_stopping_mid_run_costs_the_hits_until_it_is_back(graph: Graph) ->
         proxy.stop()
     assert down == [_expected(["1"])] * 3  # answered, uncached, no error
     assert ready["entity_cache"]["store"] == "down"
+    failed = [
+        line for line in scraped.splitlines() if line.startswith("hansa_cache_store_failures_total")
+    ]
+    assert failed and float(failed[0].split()[-1]) >= 3

@@ -269,6 +269,10 @@ class _Figures(Collector):
         refused = CounterMetricFamily(
             "hansa_rate_limit_refused", "Requests refused by the rate limit."
         )
+        failures = CounterMetricFamily(
+            "hansa_cache_store_failures",
+            "Operations on the shared cache store (Redis) that failed and were answered as misses.",
+        )
         stores: list[Any] = []
         for plugin in gateway.pipeline.plugins:
             counters = getattr(plugin, "counters", None)
@@ -277,9 +281,12 @@ class _Figures(Collector):
                 hits.add_metric([cache], counters.hits)
                 misses.add_metric([cache], counters.misses)
                 store = getattr(plugin, "store", None)
-                if hasattr(store, "__len__") and not any(store is s for s in stores):
-                    stores.append(store)  # the caches share one in-process store
-                    size.add_metric(["store"], len(store))  # type: ignore[arg-type]
+                if store is not None and not any(store is s for s in stores):
+                    stores.append(store)  # the caches share one store
+                    if hasattr(store, "__len__"):
+                        size.add_metric(["store"], len(store))
+                    if hasattr(store, "failures"):
+                        failures.add_metric([], store.failures)
             elif plugin.name == "circuit_breakers":
                 for name, detail in (plugin.health() or {}).items():
                     state = detail.get("state") if isinstance(detail, dict) else None
@@ -288,4 +295,4 @@ class _Figures(Collector):
                 retries.add_metric([], getattr(plugin, "retried", 0))
             elif plugin.name == "rate_limit":
                 refused.add_metric([], getattr(plugin, "refused", 0))
-        yield from (hits, misses, size, breakers, retries, refused)
+        yield from (hits, misses, size, failures, breakers, retries, refused)
