@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -171,6 +170,7 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     from hansa.gateway import create_app
     from hansa.gateway.reload import watch_sources, watch_supergraph
     from hansa.http.serve import run_workers
+    from hansa.logs import configure_logging
     from hansa.supergraph import SupergraphError, read_supergraph
 
     try:
@@ -204,8 +204,8 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
         app = create_app(supergraph, config)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    configure_logging(settings.telemetry.log_format)
     if settings.gateway.watch:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
         if supergraph_path is not None:
             watch_supergraph(app, supergraph_path)
         else:

@@ -52,6 +52,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         },
         cache=_cache(federation.cache),
         metrics=config.telemetry.metrics,
+        request_log=config.telemetry.request_log,
         apq=ApqPolicy(
             config.apq.enabled,
             config.apq.redis_url,
@@ -66,6 +67,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             for n, s in config.subgraphs.items()
             if (tls := _client_tls(s.tls, f"subgraphs.{n}.tls")) is not None
         },
+        drain_delay=gateway.drain_delay_secs,
+        shutdown_grace=gateway.shutdown_grace_secs,
         max_body_bytes=limits.max_body_bytes,
         header_timeout=limits.header_timeout_ms / 1000,
         body_timeout=limits.body_timeout_ms / 1000,

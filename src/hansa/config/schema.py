@@ -89,6 +89,17 @@ class GatewaySection:
         30_000, "Default time a subgraph request may take, in milliseconds.", minimum=1
     )
     tls: ServerTlsSection = section(ServerTlsSection, "Serve HTTPS instead of HTTP.")
+    drain_delay_secs: float = key(
+        0.0,
+        "On SIGTERM, keep serving this long while `/health/ready` answers 503 `DRAINING`, so"
+        " load balancers stop sending first (a Kubernetes preStop sleep, built in).",
+        minimum=0,
+    )
+    shutdown_grace_secs: float = key(
+        30.0,
+        "Then, after no longer accepting connections, how long in-flight requests get to finish.",
+        minimum=1,
+    )
     plugins: list[str] = key(
         [],
         'Plugins to load after the built-in ones, as `"package.module:Name"` (a `Plugin`'
@@ -544,6 +555,16 @@ class PersistedQueriesSection:
 @dataclass
 class TelemetrySection:
     metrics: bool = key(True, "Prometheus metrics on `GET /metrics`.")
+    log_format: str = key(
+        "text",
+        '`"text"` or `"json"` (one object per line) for everything the gateway logs.',
+        choices=("text", "json"),
+    )
+    request_log: bool = key(
+        False,
+        "Log one line per request: request id, operation name and hash, status, duration,"
+        " error codes, subgraphs called, client name and version.",
+    )
 
 
 @dataclass

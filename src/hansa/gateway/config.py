@@ -36,6 +36,10 @@ class GatewayConfig:
     max_body_bytes: int = 2 * 1024 * 1024
     # Connections (``hansa.http.protocol``): seconds for the request line and headers, for the
     # whole body, and between requests on a keep-alive connection; open connections; URL bytes.
+    # On SIGTERM: seconds reporting not ready while still serving, then seconds in-flight
+    # requests get to finish.
+    drain_delay: float = 0.0
+    shutdown_grace: float = 30.0
     header_timeout: float = 10.0
     body_timeout: float = 10.0
     idle_timeout: float = 5.0
@@ -113,6 +117,8 @@ class GatewayConfig:
     persisted_queries: PersistedQueriesPolicy | None = None
     # Prometheus metrics on ``GET /metrics`` (``plugins/metrics.py``).
     metrics: bool = True
+    # One log line per request on ``hansa.requests`` (``plugins/request_log.py``).
+    request_log: bool = False
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

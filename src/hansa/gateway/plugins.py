@@ -22,6 +22,7 @@ from hansa.plugins.limits import OperationLimits
 from hansa.plugins.metrics import Metrics
 from hansa.plugins.persisted_queries import AutomaticPersistedQueries, PersistedQueries
 from hansa.plugins.rate_limit import RateLimit
+from hansa.plugins.request_log import RequestLog
 from hansa.plugins.response_cache import ResponseCaching
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
@@ -36,6 +37,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     ]
     if config.csrf_required_headers is not None:
         plugins.insert(0, CsrfPrevention(config.csrf_required_headers))
+    if config.request_log:  # first too: it times and logs refusals as well
+        plugins.insert(0, RequestLog())
     if config.metrics:  # first: it times the request from its start, refusals included
         plugins.insert(0, Metrics())
     if config.header_rules != HeaderRules():  # before identity forwarding and tenancy,

@@ -35,6 +35,10 @@ class ConnectionLimits:
     max_connections: int = 10_000
     max_url_bytes: int = 64 * 1024
     max_header_bytes: int = 32 * 1024  # all header names and values of one request
+    # On SIGTERM: seconds to keep serving while reporting not ready (so load balancers stop
+    # sending), then seconds in-flight requests get to finish before they are cut.
+    drain_delay: float = 0.0
+    shutdown_grace: float = 30.0
 
 
 def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:

@@ -55,6 +55,7 @@ def _server(binding: Binding) -> uvicorn.Server:
         http=guarded_protocol(limits, cancel_on_disconnect=cancels),
         timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # float works
         ssl_context_factory=None if tls is None else lambda _config, _default: tls,
+        timeout_graceful_shutdown=max(1, round(limits.shutdown_grace)),
     )
     return _Server(config)
 
@@ -73,8 +74,16 @@ async def serve_all(bindings: Sequence[Binding]) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
-        for server in servers:
-            server.should_exit = True
+        """Drain: apps that can report it say they are not ready, keep serving for their
+        ``drain_delay``, then stop accepting and give in-flight requests their grace."""
+        for server, binding in zip(servers, bindings, strict=True):
+            limits = getattr(binding.app, "connection_limits", None) or ConnectionLimits()
+            if hasattr(binding.app, "draining"):
+                binding.app.draining = True
+            if server.should_exit or limits.drain_delay <= 0:
+                server.should_exit = True  # a second signal does not wait
+            else:
+                loop.call_later(limits.drain_delay, setattr, server, "should_exit", True)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)

@@ -64,6 +64,9 @@ class GatewayApp:
         self.cors = Cors(gateway.config.cors)
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        # Set on SIGTERM (``hansa.http.serve``): /health/ready answers 503 while in-flight
+        # requests finish.
+        self.draining = False
         # The metrics plugin when metrics are on (reloads keep the pipeline, and so it).
         self.metrics = next((p for p in gateway.pipeline.plugins if isinstance(p, Metrics)), None)
         if self.metrics is not None:
@@ -82,6 +85,8 @@ class GatewayApp:
             config.max_connections,
             config.max_url_bytes,
             config.max_header_bytes,
+            config.drain_delay,
+            config.shutdown_grace,
         )
 
     def swap(self, gateway: Gateway) -> None:
@@ -150,7 +155,7 @@ class GatewayApp:
             path = path[len(root_path) :]  # mounted under a prefix (Starlette Mount, etc.)
         path = path.rstrip("/") or "/"
         method = scope["method"]
-        if path == "/health":
+        if path in ("/health", "/health/live"):
             await send_response(send, 200, b'{"status":"UP"}', APPLICATION_JSON)
             return
         if path == "/health/ready":
@@ -318,7 +323,8 @@ class GatewayApp:
         """Readiness for load balancers: 200 while every plugin lets traffic in, else 503;
         the body carries the plugins' detail (circuit breakers' states)."""
         ready, detail = self.gateway.pipeline.health()
-        status = "READY" if ready else "NOT_READY"
+        ready = ready and not self.draining
+        status = "DRAINING" if self.draining else "READY" if ready else "NOT_READY"
         body = orjson.dumps({"status": status, **self.gateway.caches(), **detail})
         await send_response(send, 200 if ready else 503, body, APPLICATION_JSON)
 
