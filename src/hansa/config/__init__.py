@@ -39,8 +39,10 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     from hansa.plugins.rate_limit import RateLimitPolicy
     from hansa.plugins.retries import RetryPolicy
     from hansa.plugins.tenancy import TenancyPolicy
+    from hansa.plugins.tracing import TracingPolicy
 
     gateway, limits, federation = config.gateway, config.limits, config.federation
+    telemetry = config.telemetry
     retry, breaker, cost = federation.retry, federation.circuit_breaker, config.demand_control
     rate, token, tenants = config.rate_limit, config.auth.jwt, config.multi_tenancy
     return GatewayConfig(
@@ -53,6 +55,11 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         cache=_cache(federation.cache),
         metrics=config.telemetry.metrics,
         request_log=config.telemetry.request_log,
+        tracing=TracingPolicy(
+            telemetry.otlp_endpoint, min(1.0, max(0.0, telemetry.sampling)), telemetry.service_name
+        )
+        if telemetry.otlp_endpoint
+        else None,
         apq=ApqPolicy(
             config.apq.enabled,
             config.apq.redis_url,

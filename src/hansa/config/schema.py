@@ -560,6 +560,13 @@ class TelemetrySection:
         '`"text"` or `"json"` (one object per line) for everything the gateway logs.',
         choices=("text", "json"),
     )
+    otlp_endpoint: str | None = key(
+        None,
+        "Export OpenTelemetry traces over OTLP/HTTP to this collector (`http://collector:4318`);"
+        " none: no tracing.",
+    )
+    sampling: float = key(1.0, "Share of new traces recorded (a sampled parent is followed).")
+    service_name: str = key("hansa-gateway", "The traces' `service.name`.")
     request_log: bool = key(
         False,
         "Log one line per request: request id, operation name and hash, status, duration,"

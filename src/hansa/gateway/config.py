@@ -14,6 +14,7 @@ from hansa.plugins.persisted_queries import ApqPolicy, PersistedQueriesPolicy
 from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 from hansa.plugins.tenancy import TenancyPolicy
+from hansa.plugins.tracing import TracingPolicy
 from hansa.transport.tls import ClientTls
 
 
@@ -119,6 +120,8 @@ class GatewayConfig:
     metrics: bool = True
     # One log line per request on ``hansa.requests`` (``plugins/request_log.py``).
     request_log: bool = False
+    # OpenTelemetry traces over OTLP/HTTP (``plugins/tracing.py``); None: off.
+    tracing: TracingPolicy | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called
     # without arguments (``docs/plugins.md``). They run after the built-in ones.
     plugins: tuple[str, ...] = ()

@@ -27,6 +27,7 @@ from hansa.plugins.response_cache import ResponseCaching
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
 from hansa.plugins.tenancy import Tenancy
+from hansa.plugins.tracing import Tracing
 
 
 def configured_plugins(config: GatewayConfig) -> list[Plugin]:
@@ -41,6 +42,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         plugins.insert(0, RequestLog())
     if config.metrics:  # first: it times the request from its start, refusals included
         plugins.insert(0, Metrics())
+    if config.tracing is not None:  # outermost: every other hook runs inside its span
+        plugins.insert(0, Tracing(config.tracing))
     if config.header_rules != HeaderRules():  # before identity forwarding and tenancy,
         plugins.append(HeaderPropagation(config.header_rules))  # whose headers must win
     if config.jwt is not None:  # before rate limits: a jwt:CLAIM key needs the claims
