@@ -74,6 +74,7 @@ class Peer:
 NO_DEDUP_CONFIG = ROOT / "benchmarks/hansa-no-dedup.toml"
 ENTITY_CACHE_CONFIG = ROOT / "benchmarks/hansa-entity-cache.toml"
 RESPONSE_CACHE_CONFIG = ROOT / "benchmarks/hansa-response-cache.toml"
+TRACING_CONFIG = ROOT / "benchmarks/hansa-tracing.toml"  # exports to benchmarks/otlp_sink.py
 
 
 def _hansa(workers: int = 1, config: Path | None = None) -> Callable[[Path, int, bool], list[str]]:
@@ -145,6 +146,7 @@ ALL_PEERS = [
     Peer(
         "Hansa, entity cache", "hansa-entity-cache", _hansa(config=ENTITY_CACHE_CONFIG), caches=True
     ),
+    Peer("Hansa, tracing 100%", "hansa-tracing", _hansa(config=TRACING_CONFIG)),
     Peer(
         "Hansa, entity + response cache",
         "hansa-response-cache",
@@ -651,7 +653,11 @@ def main() -> None:
     results: list[Measurement] = []
     python = str(ROOT / ".venv/bin/python")
     serve = [python, "-m", "benchmarks.serve_subgraphs", "--products", str(max(SCALES))]
-    with _process(serve, LOAD_CORE, scratch / "subgraphs.log", {}) as subgraphs_pid:
+    sink = [python, "-m", "benchmarks.otlp_sink", "--port", "4318"]
+    with (
+        _process(serve, LOAD_CORE, scratch / "subgraphs.log", {}) as subgraphs_pid,
+        _process(sink, LOAD_CORE, scratch / "otlp-sink.log", {}),
+    ):
         _wait_ready("http://127.0.0.1:5003/graphql", b'{"query":"{__typename}"}')
         for round_ in range(1, args.rounds + 1):
             for peer in peers:
