@@ -32,6 +32,15 @@ class GatewayResponse:
     encoded: bytes | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
 
+    def error_codes(self) -> list[str]:
+        """The distinct ``extensions.code`` values of the response's errors, sorted."""
+        codes = set()
+        for error in self.body.get("errors") or ():
+            extensions = error.get("extensions") if isinstance(error, dict) else None
+            if isinstance(extensions, dict) and extensions.get("code"):
+                codes.add(str(extensions["code"]))
+        return sorted(codes)
+
     @classmethod
     def refusal(
         cls, status: int, code: str, message: str, extensions: Mapping[str, Any] | None = None

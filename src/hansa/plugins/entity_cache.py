@@ -47,6 +47,15 @@ class CacheCounters:
         total = self.hits + self.misses
         return self.hits / total if total else 0.0
 
+    def detail(self, store: CacheStore) -> dict[str, Any]:
+        """What ``/health/ready`` says of a cache."""
+        return {
+            "hit_rate": round(self.hit_rate, 4),
+            "hits": self.hits,
+            "misses": self.misses,
+            "store": "down" if store.down else "up",
+        }
+
 
 class EntityCaching(Plugin):
     name = "entity_cache"
@@ -79,12 +88,7 @@ class EntityCaching(Plugin):
         return None
 
     def health(self) -> dict[str, Any] | None:
-        return {
-            "hit_rate": round(self.counters.hit_rate, 4),
-            "hits": self.counters.hits,
-            "misses": self.counters.misses,
-            "store": "down" if self.store.down else "up",
-        }
+        return self.counters.detail(self.store)
 
 
 class _Session:

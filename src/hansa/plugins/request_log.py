@@ -45,15 +45,6 @@ class RequestLog(Plugin):
             return
         started = context.state.get(STARTED)
         operation = context.operation
-        codes = sorted(
-            {
-                str(e["extensions"]["code"])
-                for e in response.body.get("errors") or ()
-                if isinstance(e, dict)
-                and isinstance(e.get("extensions"), dict)
-                and e["extensions"].get("code")
-            }
-        )
         fields: dict[str, Any] = {
             "request_id": context.request_id,
             "operation": operation.name if operation is not None else None,
@@ -61,7 +52,7 @@ class RequestLog(Plugin):
             "kind": operation.kind if operation is not None else None,
             "status": response.status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3) if started else None,
-            "error_codes": codes,
+            "error_codes": response.error_codes(),
             "subgraphs": sorted(context.state.get(CALLED, ())),
             "client_name": context.header("apollographql-client-name"),
             "client_version": context.header("apollographql-client-version"),

@@ -181,12 +181,7 @@ class ResponseCaching(Plugin):
             response.status, response.body, response.encoded = 304, {}, b""
 
     def health(self) -> dict[str, Any] | None:
-        return {
-            "hit_rate": round(self.counters.hit_rate, 4),
-            "hits": self.counters.hits,
-            "misses": self.counters.misses,
-            "store": "down" if self.store.down else "up",
-        }
+        return self.counters.detail(self.store)
 
 
 def _not_modified(context: RequestContext, headers: list[tuple[str, str]]) -> bool:

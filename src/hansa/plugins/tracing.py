@@ -151,15 +151,7 @@ class Tracing(Plugin):
             return
         if span.is_recording():
             span.set_attribute("http.response.status_code", response.status)
-            codes = sorted(
-                {
-                    str(e["extensions"]["code"])
-                    for e in response.body.get("errors") or ()
-                    if isinstance(e, dict)
-                    and isinstance(e.get("extensions"), dict)
-                    and e["extensions"].get("code")
-                }
-            )
+            codes = response.error_codes()
             if codes:
                 span.set_attribute("graphql.error.codes", codes)
             if response.status >= 500:
