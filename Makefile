@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 REFERENCE := scripts/reference
 REFERENCE_INSTALLED := $(REFERENCE)/node_modules/.installed
+BROWSER := tests/browser
+BROWSER_INSTALLED := $(BROWSER)/node_modules/.installed
 
-.PHONY: demo test install reference lint typecheck unit clean bench bench-peers
+.PHONY: demo test install reference browser lint typecheck unit clean bench bench-peers
 
 demo: install
 	$(BIN)/hansa demo
 
-test: install reference lint typecheck unit
+test: install reference browser lint typecheck unit
 
 install: $(INSTALLED)
 
@@ -31,6 +33,16 @@ $(REFERENCE_INSTALLED): $(REFERENCE)/package-lock.json $(REFERENCE)/fed1/package
 	npm ci --prefix $(REFERENCE)/join02 --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The GraphiQL browser test's tools (tests/server/test_graphiql_browser.py): playwright-core,
+# and Debian's Chromium, installed when missing and we are root (without it the test skips, or
+# fails under HANSA_REQUIRE_SERVICES=1).
+browser: $(BROWSER_INSTALLED)
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "make: could not install chromium"
+
+$(BROWSER_INSTALLED): $(BROWSER)/package-lock.json
+	npm ci --prefix $(BROWSER) --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint:
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
@@ -42,7 +54,7 @@ unit:
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) $(REFERENCE)/node_modules benchmarks/peers/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(REFERENCE)/node_modules $(BROWSER)/node_modules benchmarks/peers/node_modules .mypy_cache .ruff_cache .pytest_cache
 
 # The benchmark (docs/performance.md): Hansa and its peers, each pinned to one core, in one run.
 # BENCH_ARGS passes options to benchmarks/bench.py (e.g. BENCH_ARGS="--dedup both --rounds 3").

@@ -43,7 +43,7 @@ from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
 from hansa.pipeline.request_id import request_id
 from hansa.plugins.metrics import METRICS_CONTENT_TYPE, Metrics
-from hansa.server.graphiql import GRAPHIQL_HTML
+from hansa.server.graphiql import ASSETS_PATH, PAGE_HEADERS, graphiql_asset, graphiql_page
 from hansa.supergraph import Supergraph
 
 log = logging.getLogger("hansa.gateway")
@@ -169,6 +169,14 @@ class GatewayApp:
         if path == INVALIDATE_PATH and self._invalidation() is not None:
             await self._invalidate(scope, receive, send, rid)
             return
+        if path.startswith(ASSETS_PATH) and self.config.graphiql:
+            # The files of the GraphiQL page (shipped in the package: it works offline).
+            qs = scope.get("query_string", b"")
+            asset = graphiql_asset(path, method, qs, rid)
+            if asset is not None:
+                status, content, content_type, extra = asset
+                await send_response(send, status, content, content_type, [*extra, own])
+                return
         if path not in GRAPHQL_PATHS:
             await send_response(
                 send,
@@ -193,8 +201,9 @@ class GatewayApp:
             and accepts_html(accept)
             and b"query=" not in scope.get("query_string", b"")
         ):
-            html = GRAPHIQL_HTML.encode()
-            await send_response(send, 200, html, "text/html; charset=utf-8", [own])
+            html = graphiql_page(root_path)
+            page_headers = [*PAGE_HEADERS, own]
+            await send_response(send, 200, html, "text/html; charset=utf-8", page_headers)
             return
         media = response_media_type(accept)
         if media is None:
