@@ -285,8 +285,7 @@ class _Figures(Collector):
                     stores.append(store)  # the caches share one store
                     if hasattr(store, "__len__"):
                         size.add_metric(["store"], len(store))
-                    if hasattr(store, "failures"):
-                        failures.add_metric([], store.failures)
+                    failures.add_metric([], getattr(store, "failures", 0))
             elif plugin.name == "circuit_breakers":
                 for name, detail in (plugin.health() or {}).items():
                     state = detail.get("state") if isinstance(detail, dict) else None
