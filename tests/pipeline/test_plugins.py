@@ -212,6 +212,7 @@ def test_plugins_load_from_their_import_path(monkeypatch: pytest.MonkeyPatch) ->
         "degraded",
         "subgraph_dedup",
         "retries",
+        "subgraphs",
         "request_ids",
     ]
     for spec, reason in [

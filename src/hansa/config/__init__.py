@@ -75,6 +75,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
             if (tls := _client_tls(s.tls, f"subgraphs.{n}.tls")) is not None
         },
         drain_delay=gateway.drain_delay_secs,
+        ready_requires_subgraphs=gateway.ready_requires_subgraphs,
+        subgraph_probe_interval=gateway.subgraph_probe_interval_secs,
         shutdown_grace=gateway.shutdown_grace_secs,
         max_body_bytes=limits.max_body_bytes,
         header_timeout=limits.header_timeout_ms / 1000,

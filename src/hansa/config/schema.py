@@ -89,6 +89,15 @@ class GatewaySection:
         30_000, "Default time a subgraph request may take, in milliseconds.", minimum=1
     )
     tls: ServerTlsSection = section(ServerTlsSection, "Serve HTTPS instead of HTTP.")
+    ready_requires_subgraphs: bool = key(
+        False,
+        "`/health/ready` answers 503 while any subgraph fails its probe (`{ __typename }`)."
+        " Off: a subgraph being down is reported, but does not take every instance out of the"
+        " load balancer.",
+    )
+    subgraph_probe_interval_secs: float = key(
+        5.0, "Seconds between probes, with `ready_requires_subgraphs`.", minimum=0.1
+    )
     drain_delay_secs: float = key(
         0.0,
         "On SIGTERM, keep serving this long while `/health/ready` answers 503 `DRAINING`, so"

@@ -116,6 +116,10 @@ class GatewayConfig:
     # (``plugins/persisted_queries.py``).
     apq: ApqPolicy = field(default_factory=ApqPolicy)
     persisted_queries: PersistedQueriesPolicy | None = None
+    # /health/ready answers 503 while a subgraph's probe fails (``plugins/subgraph_health.py``);
+    # probes every ``subgraph_probe_interval`` seconds then.
+    ready_requires_subgraphs: bool = False
+    subgraph_probe_interval: float = 5.0
     # Prometheus metrics on ``GET /metrics`` (``plugins/metrics.py``).
     metrics: bool = True
     # One log line per request on ``hansa.requests`` (``plugins/request_log.py``).

@@ -26,6 +26,7 @@ from hansa.plugins.request_log import RequestLog
 from hansa.plugins.response_cache import ResponseCaching
 from hansa.plugins.retries import Retries
 from hansa.plugins.subgraph_dedup import SubgraphDedup
+from hansa.plugins.subgraph_health import SubgraphHealth
 from hansa.plugins.tenancy import Tenancy
 from hansa.plugins.tracing import Tracing
 
@@ -89,6 +90,12 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
         plugins.append(Retries(config.retry, config.subgraph_retries))
     if config.circuit_breaker is not None:
         plugins.append(CircuitBreakers(config.circuit_breaker))
+    # After the client wrappers: its probes go through the transport, not retries or breakers.
+    plugins.append(
+        SubgraphHealth(
+            required=config.ready_requires_subgraphs, probe_interval=config.subgraph_probe_interval
+        )
+    )
     plugins.extend(load_plugin(spec) for spec in config.plugins)
     return plugins
 
