@@ -244,6 +244,8 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
                 setattr(settings.gateway, name, str(base / value))
         if settings.auth.jwt.jwks_file is not None:
             settings.auth.jwt.jwks_file = str(base / settings.auth.jwt.jwks_file)
+        if settings.telemetry.usage_file is not None:
+            settings.telemetry.usage_file = str(base / settings.telemetry.usage_file)
         if settings.persisted_queries.manifest is not None:
             manifest = settings.persisted_queries.manifest
             settings.persisted_queries.manifest = str(base / manifest)

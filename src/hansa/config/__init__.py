@@ -55,6 +55,8 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         cache=_cache(federation.cache),
         metrics=config.telemetry.metrics,
         request_log=config.telemetry.request_log,
+        usage_file=telemetry.usage_file,
+        usage_flush_secs=telemetry.usage_flush_secs,
         tracing=TracingPolicy(
             telemetry.otlp_endpoint, min(1.0, max(0.0, telemetry.sampling)), telemetry.service_name
         )

@@ -576,6 +576,12 @@ class TelemetrySection:
     )
     sampling: float = key(1.0, "Share of new traces recorded (a sampled parent is followed).")
     service_name: str = key("hansa-gateway", "The traces' `service.name`.")
+    usage_file: str | None = key(
+        None,
+        "Append usage reports here (JSON lines: operations per client, fields selected), one per"
+        " `usage_flush_secs`; relative to this file.",
+    )
+    usage_flush_secs: float = key(60.0, "Seconds each usage report covers.", minimum=0.1)
     request_log: bool = key(
         False,
         "Log one line per request: request id, operation name and hash, status, duration,"

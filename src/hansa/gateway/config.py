@@ -124,6 +124,9 @@ class GatewayConfig:
     metrics: bool = True
     # One log line per request on ``hansa.requests`` (``plugins/request_log.py``).
     request_log: bool = False
+    # Usage reports appended to this file (``plugins/usage.py``); None: off.
+    usage_file: str | None = None
+    usage_flush_secs: float = 60.0
     # OpenTelemetry traces over OTLP/HTTP (``plugins/tracing.py``); None: off.
     tracing: TracingPolicy | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called

@@ -29,6 +29,7 @@ from hansa.plugins.subgraph_dedup import SubgraphDedup
 from hansa.plugins.subgraph_health import SubgraphHealth
 from hansa.plugins.tenancy import Tenancy
 from hansa.plugins.tracing import Tracing
+from hansa.plugins.usage import UsageReports
 
 
 def configured_plugins(config: GatewayConfig) -> list[Plugin]:
@@ -72,6 +73,8 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins.append(authorization)
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
+    if config.usage_file is not None:  # operations that were admitted and validated
+        plugins.append(UsageReports(config.usage_file, config.usage_flush_secs))
     if config.cache is not None:  # after authorization: its outcome is part of every key
         store = config.cache.store()
         if config.cache.responses:
