@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -15,7 +16,10 @@ from hansa import __version__
 if TYPE_CHECKING:
     from hansa.composition.config import SubgraphSource
     from hansa.config import HansaConfig
+    from hansa.gateway.config import GatewayConfig
     from hansa.supergraph import Supergraph
+
+log = logging.getLogger("hansa.gateway")
 
 
 @click.group()
@@ -168,7 +172,7 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.config import ConfigError, gateway_config, listen_address, server_tls
     from hansa.gateway import create_app
-    from hansa.gateway.reload import watch_sources, watch_supergraph
+    from hansa.gateway.reload import watch_config, watch_sources, watch_supergraph
     from hansa.http.serve import run_workers
     from hansa.logs import configure_logging
     from hansa.supergraph import SupergraphError, read_supergraph
@@ -210,6 +214,10 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
             watch_supergraph(app, supergraph_path)
         else:
             watch_sources(app, sources)
+        if config_path is not None:
+            watch_config(
+                app, config_path, lambda: _live_settings(ctx, config_path, flags, settings)
+            )
     workers = settings.gateway.workers
     names = ", ".join(supergraph.subgraphs)
     served_by = f" ({workers} workers)" if workers > 1 else ""
@@ -221,6 +229,20 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
         run_workers(lambda: app, host, port, workers, tls)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def _live_settings(
+    ctx: click.Context, config_path: Path, flags: dict[str, Any], started: HansaConfig
+) -> GatewayConfig:
+    """``hansa.toml`` read again, for a reload: what the server itself holds (address, workers,
+    TLS, the graph's source) is kept from start, with a warning when the file changed it."""
+    from hansa.config import gateway_config
+
+    settings = _settings(ctx, config_path, flags)
+    for name in ("listen", "workers", "supergraph", "subgraphs", "tls"):
+        if getattr(settings.gateway, name) != getattr(started.gateway, name):
+            log.warning("gateway.%s changed in %s: restart to apply it", name, config_path)
+    return gateway_config(settings)
 
 
 def _path(value: str | None) -> Path | None:

@@ -66,7 +66,12 @@ class GatewaySection:
     )
     listen: str = key("127.0.0.1:4000", "Address and port to serve on, `HOST:PORT`.")
     workers: int = key(1, "Processes serving the port (pre-fork, `SO_REUSEPORT`).", minimum=1)
-    watch: bool = key(False, "Reload when the supergraph (or a subgraph schema) file changes.")
+    watch: bool = key(
+        False,
+        "Reload when the supergraph (or a subgraph schema) file changes, and apply this file's"
+        " settings when it changes (the address, workers, TLS and the graph's source need a"
+        " restart).",
+    )
     introspection: bool = key(True, "Answer introspection queries.")
     introspection_scopes: list[str] = key(
         [],

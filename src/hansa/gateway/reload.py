@@ -1,5 +1,6 @@
-"""Hot reload: when a watched file changes (a subgraph schema, or the supergraph itself),
-build the new supergraph and swap it in; keep the last good one when that fails.
+"""Hot reload: when a watched file changes (a subgraph schema, the supergraph itself, or
+``hansa.toml``), build the new supergraph or settings and swap them in; keep the last good ones
+when that fails.
 
 A failed composition or an unusable supergraph is logged with its reasons and changes nothing:
 the gateway keeps serving the supergraph it has.
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from hansa.composition import compose
 from hansa.composition.config import ConfigError, SubgraphSource, read_sources
+from hansa.config.loader import ConfigError as SettingsError
+from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
 from hansa.server.app import GatewayApp
 from hansa.supergraph import SupergraphError
@@ -100,6 +103,29 @@ def watch_sources(app: GatewayApp, sources: list[SubgraphSource], interval: floa
     """Recompose when a subgraph schema file changes."""
     files = [s.file for s in sources if s.file is not None]
     watch(app, files, lambda: recompose(app, sources), interval)
+
+
+async def reload_config(app: GatewayApp, load: Callable[[], GatewayConfig]) -> bool:
+    """Apply changed settings: a new gateway, with new plugins, on the supergraph being served;
+    False (and a log line) when the settings are refused. Connection limits and the listening
+    address belong to the server and need a restart."""
+    try:
+        config = load()
+        gateway = Gateway(app.gateway.supergraph.sdl, config)
+    except (SettingsError, SupergraphError, ValueError) as error:
+        log.error("new settings refused, keeping the previous ones: %s", error)
+        return False
+    await gateway.pipeline.start()
+    app.swap(gateway)
+    log.info("settings reloaded")
+    return True
+
+
+def watch_config(
+    app: GatewayApp, path: Path, load: Callable[[], GatewayConfig], interval: float = 1.0
+) -> None:
+    """Reload the settings when ``hansa.toml`` changes."""
+    watch(app, [path], lambda: reload_config(app, load), interval)
 
 
 def watch_supergraph(app: GatewayApp, path: Path, interval: float = 1.0) -> None:

@@ -93,7 +93,15 @@ class GatewayApp:
         """Serve ``gateway`` from the next request on; the old one closes once idle."""
         old, self.gateway = self.gateway, gateway
         self.config = gateway.config
-        task = asyncio.get_running_loop().create_task(_close_later(old))
+        keep = gateway.pipeline is old.pipeline  # a new supergraph keeps the plugins
+        if not keep:  # new settings: new plugins (``hansa.gateway.reload.reload_config``)
+            self.cors = Cors(gateway.config.cors)
+            self.metrics = next(
+                (p for p in gateway.pipeline.plugins if isinstance(p, Metrics)), None
+            )
+            if self.metrics is not None:
+                self.metrics.bind(lambda: self.gateway)
+        task = asyncio.get_running_loop().create_task(_close_later(old, keep_plugins=keep))
         self._tasks.append(task)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -392,11 +400,11 @@ def _client_address(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-async def _close_later(gateway: Gateway, grace: float = 30.0) -> None:
-    """Give in-flight requests on a replaced gateway time to finish, then close its pool (the
-    plugins live on in its successor)."""
+async def _close_later(gateway: Gateway, grace: float = 30.0, *, keep_plugins: bool) -> None:
+    """Give in-flight requests on a replaced gateway time to finish, then close its pool (and
+    its plugins, unless they live on in its successor)."""
     await asyncio.sleep(grace)
-    await gateway.close(keep_plugins=True)
+    await gateway.close(keep_plugins=keep_plugins)
 
 
 def create_app(
