@@ -37,11 +37,18 @@ def test_known_traffic_shows_up_in_the_counters() -> None:
         partial = post_graphql(url, "query Top { topProducts { name reviews { body } } }")
         post_graphql(url, "{ me { nope } }")
         request(url, body=b"{", headers={"content-type": "application/json"})
+        request(url + "?" + "q" * 70_000, method="GET")  # refused by the connection guard
         samples = _scrape(url)
     assert partial.json()["errors"][0]["extensions"]["code"] == "SUBREQUEST_HTTP_ERROR"
     assert _value(samples, "hansa_http_requests_total", status="200") == 3
     assert _value(samples, "hansa_http_requests_total", status="400") == 2
-    codes = {"SUBREQUEST_HTTP_ERROR": 1, "GRAPHQL_VALIDATION_FAILED": 1, "INVALID_JSON": 1}
+    assert _value(samples, "hansa_http_requests_total", status="414") == 1
+    codes = {
+        "SUBREQUEST_HTTP_ERROR": 1,
+        "GRAPHQL_VALIDATION_FAILED": 1,
+        "INVALID_JSON": 1,
+        "URI_TOO_LONG": 1,
+    }
     for code, count in codes.items():
         assert _value(samples, "hansa_graphql_errors_total", code=code) == count, code
     assert _value(samples, "hansa_federation_errors_total", subgraph="reviews", reason="http") == 1

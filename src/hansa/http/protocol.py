@@ -16,6 +16,7 @@ so an app knows it need not watch for the disconnect itself.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,8 @@ def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
 class GuardedProtocol(HttpToolsProtocol):
     limits = ConnectionLimits()
     cancel_on_disconnect = False  # only for apps that expect it (they catch DISCONNECTED)
+    # Told of each refusal written here, before the app saw the request (for its metrics).
+    on_refusal: Callable[[int, str], None] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +114,8 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: int, reason: str, code: str, message: str) -> None:
         self._refused = True
+        if self.on_refusal is not None:
+            self.on_refusal(status, code)
         self._disarm_header_timer()
         if not self.transport.is_closing():
             self.transport.write(_raw_response(status, reason, code, message))
@@ -192,8 +197,15 @@ class GuardedProtocol(HttpToolsProtocol):
 
 
 def guarded_protocol(
-    limits: ConnectionLimits, *, cancel_on_disconnect: bool = False
+    limits: ConnectionLimits,
+    *,
+    cancel_on_disconnect: bool = False,
+    on_refusal: Callable[[int, str], None] | None = None,
 ) -> type[GuardedProtocol]:
     """A protocol class bound to ``limits`` (uvicorn instantiates the class it is given)."""
-    settings = {"limits": limits, "cancel_on_disconnect": cancel_on_disconnect}
+    settings = {
+        "limits": limits,
+        "cancel_on_disconnect": cancel_on_disconnect,
+        "on_refusal": staticmethod(on_refusal) if on_refusal is not None else None,
+    }
     return type("GuardedProtocol", (GuardedProtocol,), settings)

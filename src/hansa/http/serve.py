@@ -52,7 +52,11 @@ def _server(binding: Binding) -> uvicorn.Server:
         log_level="warning",
         lifespan="on",
         access_log=False,
-        http=guarded_protocol(limits, cancel_on_disconnect=cancels),
+        http=guarded_protocol(
+            limits,
+            cancel_on_disconnect=cancels,
+            on_refusal=getattr(binding.app, "observe_refusal", None),
+        ),
         timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # float works
         ssl_context_factory=None if tls is None else lambda _config, _default: tls,
         timeout_graceful_shutdown=max(1, round(limits.shutdown_grace)),

@@ -225,7 +225,7 @@ class GatewayApp:
                 rid,
             )
             await send_response(send, 406, body, APPLICATION_JSON, [own])
-            self._refused(406, "NOT_ACCEPTABLE")
+            self.observe_refusal(406, "NOT_ACCEPTABLE")
             return
         try:
             async with asyncio.timeout(self.config.body_timeout):
@@ -233,7 +233,7 @@ class GatewayApp:
         except RequestError as error:
             body = error_body([error.to_error()], rid)
             await send_response(send, error.status, body, media, [own])
-            self._refused(error.status, error.code)
+            self.observe_refusal(error.status, error.code)
             return
         except TimeoutError:
             body = error_body(
@@ -246,7 +246,7 @@ class GatewayApp:
                 rid,
             )
             await send_response(send, 408, body, media, [(b"connection", b"close"), own])
-            self._refused(408, "REQUEST_TIMEOUT")
+            self.observe_refusal(408, "REQUEST_TIMEOUT")
             return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
         work = self.gateway.execute(
@@ -291,7 +291,9 @@ class GatewayApp:
             )
         await send_response(send, status, body, media, extra)
 
-    def _refused(self, status: int, code: str) -> None:
+    def observe_refusal(self, status: int, code: str) -> None:
+        """Count a request refused before the gateway ran it (here or by the connection
+        guard of ``hansa.http.protocol``)."""
         if self.metrics is not None:
             self.metrics.observe_refusal(status, code)
 
