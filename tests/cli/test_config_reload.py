@@ -8,10 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hansa.demo import accounts, products, reviews
-from hansa.http.serve import serving
 from tests.cli.test_cli import DEMO_SUPERGRAPH
-from tests.support.cli import first_answer, start_gateway
+from tests.support.cli import demo_subgraphs, first_answer, start_gateway
 from tests.support.http import post_graphql
 
 DEEP = "{ me { reviews { product { name } } } }"  # depth 4
@@ -30,11 +28,7 @@ def _until(url: str, code: str | None) -> None:
 
 
 def test_settings_reload_live_and_bad_files_change_nothing(tmp_path: Path) -> None:
-    with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
-        names = ("accounts", "products", "reviews")
-        tables = "".join(
-            f'\n[subgraphs.{n}]\nurl = "{u}/graphql"\n' for n, u in zip(names, urls, strict=True)
-        )
+    with demo_subgraphs() as tables:
         config = tmp_path / "hansa.toml"
 
         def write(limits: str, extra: str = "") -> None:

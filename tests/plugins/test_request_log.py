@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from hansa.demo import accounts, products, reviews
-from hansa.http.serve import serving
 from tests.cli.test_cli import DEMO_SUPERGRAPH
-from tests.support.cli import first_answer, start_gateway
+from tests.support.cli import demo_subgraphs, first_answer, start_gateway
 from tests.support.federation import federation
 from tests.support.http import post_graphql
 
@@ -41,11 +40,7 @@ def test_one_line_per_request_with_its_fields(caplog: pytest.LogCaptureFixture) 
 
 
 def test_the_cli_writes_json_lines(tmp_path: Path) -> None:
-    with serving(accounts.asgi_app(), products.asgi_app(), reviews.asgi_app()) as urls:
-        names = ("accounts", "products", "reviews")
-        tables = "".join(
-            f'\n[subgraphs.{n}]\nurl = "{u}/graphql"\n' for n, u in zip(names, urls, strict=True)
-        )
+    with demo_subgraphs() as tables:
         config = tmp_path / "hansa.toml"
         config.write_text(
             f'[gateway]\nsupergraph = "{DEMO_SUPERGRAPH}"\n\n'

@@ -6,6 +6,8 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tests.support.http import free_port, post_graphql
@@ -34,3 +36,18 @@ def first_answer(
         except OSError:
             time.sleep(0.1)
     raise AssertionError("gateway did not answer")
+
+
+@contextmanager
+def demo_subgraphs() -> Iterator[str]:
+    """The demo subgraphs on loopback; yields the ``[subgraphs.NAME] url`` tables of a
+    ``hansa.toml`` pointing the demo supergraph at them."""
+    from hansa.demo import accounts, products, reviews
+    from hansa.http.serve import serving
+
+    subgraphs = (accounts, products, reviews)
+    with serving(*(s.asgi_app() for s in subgraphs)) as urls:
+        yield "".join(
+            f'\n[subgraphs.{s.name}]\nurl = "{u}/graphql"\n'
+            for s, u in zip(subgraphs, urls, strict=True)
+        )
