@@ -252,12 +252,13 @@ async def _entity_batch(parallel: Parallel, batch: EntityBatch, state: Execution
             for e in errors
             if e.path and e.path[0] == alias
         ]
-        if n == 0:
-            mine += whole  # errors of the request as a whole, once
         entities = data.get(alias) if isinstance(data, dict) else None
         assert isinstance(flatten, Flatten)
+        # An error of the request as a whole keeps every part out of the cache,
         if cached and (write := cached[n].store(entities, mine + whole, headers)) is not None:
             writes.append(write)
+        if n == 0:
+            mine += whole  # and is reported once
         _merge_entities(flatten, part, entities, mine, data is not None, state)
     for write in writes:
         await write

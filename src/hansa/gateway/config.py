@@ -37,16 +37,16 @@ class GatewayConfig:
     max_body_bytes: int = 2 * 1024 * 1024
     # Connections (``hansa.http.protocol``): seconds for the request line and headers, for the
     # whole body, and between requests on a keep-alive connection; open connections; URL bytes.
-    # On SIGTERM: seconds reporting not ready while still serving, then seconds in-flight
-    # requests get to finish.
-    drain_delay: float = 0.0
-    shutdown_grace: float = 30.0
     header_timeout: float = 10.0
     body_timeout: float = 10.0
     idle_timeout: float = 5.0
     max_connections: int = 10_000
     max_url_bytes: int = 64 * 1024
     max_header_bytes: int = 32 * 1024
+    # On SIGTERM: seconds reporting not ready while still serving, then seconds in-flight
+    # requests get to finish.
+    drain_delay: float = 0.0
+    shutdown_grace: float = 30.0
     max_depth: int = 100
     # Seconds a whole request may take before it is answered 504 GATEWAY_TIMEOUT (Apollo
     # Router's default is 30 s as well).

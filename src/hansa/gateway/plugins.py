@@ -40,9 +40,12 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     ]
     if config.csrf_required_headers is not None:
         plugins.insert(0, CsrfPrevention(config.csrf_required_headers))
-    if config.request_log:  # first too: it times and logs refusals as well
+    # The request log and metrics see every response, refusals included, in on_response
+    # (durations run from RequestContext.started); first, they see it before any other
+    # plugin's on_response changes it.
+    if config.request_log:
         plugins.insert(0, RequestLog())
-    if config.metrics:  # first: it times the request from its start, refusals included
+    if config.metrics:
         plugins.insert(0, Metrics())
     if config.tracing is not None:  # outermost: every other hook runs inside its span
         plugins.insert(0, Tracing(config.tracing))

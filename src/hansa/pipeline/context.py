@@ -9,6 +9,7 @@ a policy, a cost for telemetry) under a key of its own.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -119,6 +120,9 @@ class RequestContext:
     request_id: str = ""
     # The request's ``extensions`` parameter (``persistedQuery`` and the like), as sent.
     extensions: Mapping[str, Any] | None = None
+    # When the gateway took the request (``time.perf_counter``): what durations are measured
+    # from, by every plugin that reports one.
+    started: float = field(default_factory=time.perf_counter)
     # Set by the entity cache plugin for requests it may answer from its cache.
     entity_cache: EntityCache | None = None
     operation: OperationInfo | None = None
@@ -160,6 +164,12 @@ class SubgraphRequest:
     want_response_headers: bool = False
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     _body: bytes | None = None
+
+    def entity_count(self) -> int | None:
+        """How many representations an entity fetch sends; None for a root fetch."""
+        variables = self.payload.get("variables")
+        representations = variables.get("representations") if variables else None
+        return len(representations) if isinstance(representations, list) else None
 
     def body(self) -> bytes:
         """``payload`` as JSON, encoded once (``orjson.JSONEncodeError`` if it cannot be)."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from hansa.cache.counters import CacheCounters
 from hansa.cache.keys import canonical, digest, entity_tags, tenant_of, user_of
 from hansa.cache.policy import from_headers
 from hansa.cache.store import CacheStore, Entry
@@ -33,28 +34,6 @@ class EntityCachePolicy:
 
     def ttl_of(self, type_name: str) -> float:
         return self.strategies.get(type_name, self.ttl)
-
-
-@dataclass
-class CacheCounters:
-    """Hits and misses, per entity (read by ``/health/ready`` and the metrics)."""
-
-    hits: int = 0
-    misses: int = 0
-
-    @property
-    def hit_rate(self) -> float:
-        total = self.hits + self.misses
-        return self.hits / total if total else 0.0
-
-    def detail(self, store: CacheStore) -> dict[str, Any]:
-        """What ``/health/ready`` says of a cache."""
-        return {
-            "hit_rate": round(self.hit_rate, 4),
-            "hits": self.hits,
-            "misses": self.misses,
-            "store": "down" if store.down else "up",
-        }
 
 
 class EntityCaching(Plugin):

@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 MAX_OPERATION_NAMES = 200
 MAX_CODES = 200
-STARTED = "metrics.started"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 ENTITY_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 BREAKER_STATES = {"closed": 0, "half_open": 1, "half-open": 1, "open": 2}
@@ -174,17 +173,11 @@ class Metrics(Plugin):
         self.supergraph.labels(version).set(1)
         self.reloaded.set(time.time())
 
-    async def on_request(self, context: RequestContext) -> GatewayResponse | None:
-        context.state[STARTED] = time.perf_counter()
-        return None
-
     async def on_subgraph_request(self, request: SubgraphRequest) -> dict[str, Any] | None:
         self._child(self.in_flight, request.subgraph).inc()
-        variables = request.payload.get("variables")
-        if variables:
-            representations = variables.get("representations")
-            if isinstance(representations, list):
-                self._child(self.entities, request.subgraph).observe(len(representations))
+        count = request.entity_count()
+        if count is not None:
+            self._child(self.entities, request.subgraph).observe(count)
         return None
 
     async def on_subgraph_response(
@@ -200,21 +193,18 @@ class Metrics(Plugin):
 
     async def on_response(self, context: RequestContext, response: GatewayResponse) -> None:
         self._child(self.requests, str(response.status)).inc()
-        state = context.state
-        started = state.get(STARTED)
         operation = context.operation
-        if started is not None:
-            name = operation.name if operation is not None else None
-            kind = operation.kind if operation is not None else "none"
-            label = self._operations(name) if name else "anonymous"
-            self._child(self.duration, label, kind).observe(time.perf_counter() - started)
+        name = operation.name if operation is not None else None
+        kind = operation.kind if operation is not None else "none"
+        label = self._operations(name) if name else "anonymous"
+        self._child(self.duration, label, kind).observe(time.perf_counter() - context.started)
         errors = response.body.get("errors")
         if errors:
             for error in errors:
                 extensions = error.get("extensions") if isinstance(error, dict) else None
                 code = extensions.get("code") if isinstance(extensions, dict) else None
                 self._child(self.errors, self._codes(str(code)) if code else "none").inc()
-        cost = state.get("cost.estimated")
+        cost = context.state.get("cost.estimated")
         if cost is not None and isinstance(cost, int | float):
             self.cost.observe(cost)
 

@@ -23,16 +23,11 @@ from hansa.pipeline.plugin import Plugin
 
 log = logging.getLogger("hansa.requests")
 
-STARTED = "request_log.started"
 CALLED = "request_log.subgraphs"
 
 
 class RequestLog(Plugin):
     name = "request_log"
-
-    async def on_request(self, context: RequestContext) -> GatewayResponse | None:
-        context.state[STARTED] = time.perf_counter()
-        return None
 
     async def on_subgraph_response(
         self, request: SubgraphRequest, response: SubgraphResponse
@@ -43,7 +38,6 @@ class RequestLog(Plugin):
     async def on_response(self, context: RequestContext, response: GatewayResponse) -> None:
         if not log.isEnabledFor(logging.INFO):
             return
-        started = context.state.get(STARTED)
         operation = context.operation
         fields: dict[str, Any] = {
             "request_id": context.request_id,
@@ -51,7 +45,7 @@ class RequestLog(Plugin):
             "operation_hash": operation.prepared.key if operation is not None else None,
             "kind": operation.kind if operation is not None else None,
             "status": response.status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3) if started else None,
+            "duration_ms": round((time.perf_counter() - context.started) * 1000, 3),
             "error_codes": response.error_codes(),
             "subgraphs": sorted(context.state.get(CALLED, ())),
             "client_name": context.header("apollographql-client-name"),

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from hansa.cache.counters import CacheCounters
 from hansa.cache.hints import CacheHints, OperationCaching
 from hansa.cache.keys import canonical, digest, response_tag, tenant_of, user_of
 from hansa.cache.policy import CachePolicy, from_headers
@@ -33,7 +34,6 @@ from hansa.pipeline.context import (
     SubgraphResponse,
 )
 from hansa.pipeline.plugin import Plugin
-from hansa.plugins.entity_cache import CacheCounters
 from hansa.supergraph import Supergraph
 
 STATE = "response_cache"

@@ -144,10 +144,9 @@ class Tracing(Plugin):
         if opened is None:
             return
         attributes: dict[str, Any] = {"hansa.subgraph": request.subgraph}
-        variables = request.payload.get("variables")
-        representations = variables.get("representations") if variables else None
-        if isinstance(representations, list):
-            attributes["hansa.entities"] = len(representations)
+        count = request.entity_count()
+        if count is not None:
+            attributes["hansa.entities"] = count
         error = None
         if response.failure is not None:
             attributes["hansa.failure"] = response.failure.kind

@@ -67,8 +67,15 @@ class GatewayApp:
         # Set on SIGTERM (``hansa.http.serve``): /health/ready answers 503 while in-flight
         # requests finish.
         self.draining = False
-        # The metrics plugin when metrics are on (reloads keep the pipeline, and so it).
-        self.metrics = next((p for p in gateway.pipeline.plugins if isinstance(p, Metrics)), None)
+        self.metrics: Metrics | None = None
+        self._bind_metrics()
+
+    def _bind_metrics(self) -> None:
+        """Find the pipeline's metrics plugin (when metrics are on) and point its scrape-time
+        figures at whichever gateway serves. A new supergraph keeps the pipeline, and so it;
+        new settings bring a new one."""
+        found = (p for p in self.gateway.pipeline.plugins if isinstance(p, Metrics))
+        self.metrics = next(found, None)
         if self.metrics is not None:
             self.metrics.bind(lambda: self.gateway)
 
@@ -96,11 +103,7 @@ class GatewayApp:
         keep = gateway.pipeline is old.pipeline  # a new supergraph keeps the plugins
         if not keep:  # new settings: new plugins (``hansa.gateway.reload.reload_config``)
             self.cors = Cors(gateway.config.cors)
-            self.metrics = next(
-                (p for p in gateway.pipeline.plugins if isinstance(p, Metrics)), None
-            )
-            if self.metrics is not None:
-                self.metrics.bind(lambda: self.gateway)
+            self._bind_metrics()
         task = asyncio.get_running_loop().create_task(_close_later(old, keep_plugins=keep))
         self._tasks.append(task)
 
@@ -119,15 +122,7 @@ class GatewayApp:
             # The client left (hansa.http.protocol): nothing to answer, nobody to answer.
         except Exception:
             log.exception("unhandled error while serving request %s", rid)
-            body = error_body(
-                [
-                    {
-                        "message": "Internal server error.",
-                        "extensions": {"code": "INTERNAL_SERVER_ERROR"},
-                    }
-                ],
-                rid,
-            )
+            body = _coded("Internal server error.", "INTERNAL_SERVER_ERROR", rid)
             await send_response(send, 500, body, APPLICATION_JSON, [_id_header(rid)])
 
     async def startup(self) -> None:
@@ -189,7 +184,7 @@ class GatewayApp:
             await send_response(
                 send,
                 404,
-                error_body([{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}], rid),
+                _coded("Not found.", "NOT_FOUND", rid),
                 APPLICATION_JSON,
                 [own],
             )
@@ -215,13 +210,9 @@ class GatewayApp:
             return
         media = response_media_type(accept)
         if media is None:
-            body = error_body(
-                [
-                    {
-                        "message": "None of the accepted media types can be served; accept application/graphql-response+json or application/json.",
-                        "extensions": {"code": "NOT_ACCEPTABLE"},
-                    }
-                ],
+            body = _coded(
+                "None of the accepted media types can be served; accept application/graphql-response+json or application/json.",
+                "NOT_ACCEPTABLE",
                 rid,
             )
             await send_response(send, 406, body, APPLICATION_JSON, [own])
@@ -236,15 +227,7 @@ class GatewayApp:
             self.observe_refusal(error.status, error.code)
             return
         except TimeoutError:
-            body = error_body(
-                [
-                    {
-                        "message": "The request body did not arrive in time.",
-                        "extensions": {"code": "REQUEST_TIMEOUT"},
-                    }
-                ],
-                rid,
-            )
+            body = _coded("The request body did not arrive in time.", "REQUEST_TIMEOUT", rid)
             await send_response(send, 408, body, media, [(b"connection", b"close"), own])
             self.observe_refusal(408, "REQUEST_TIMEOUT")
             return
@@ -279,13 +262,9 @@ class GatewayApp:
         except orjson.JSONEncodeError:
             status, body = (
                 500,
-                error_body(
-                    [
-                        {
-                            "message": "The response is nested too deeply to encode as JSON.",
-                            "extensions": {"code": "RESPONSE_NOT_SERIALIZABLE"},
-                        }
-                    ],
+                _coded(
+                    "The response is nested too deeply to encode as JSON.",
+                    "RESPONSE_NOT_SERIALIZABLE",
                     rid,
                 ),
             )
@@ -315,7 +294,7 @@ class GatewayApp:
         extra = [_id_header(rid)]
 
         async def refuse(status: int, code: str, message: str) -> None:
-            body = error_body([{"message": message, "extensions": {"code": code}}], rid)
+            body = _coded(message, code, rid)
             await send_response(send, status, body, APPLICATION_JSON, extra)
 
         if scope["method"] != "POST":
@@ -391,6 +370,11 @@ def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
         await send(message)
 
     return sending
+
+
+def _coded(message: str, code: str, rid: str) -> bytes:
+    """The body of a refusal: one error with its code and the request id."""
+    return error_body([{"message": message, "extensions": {"code": code}}], rid)
 
 
 def _id_header(rid: str) -> tuple[bytes, bytes]:
