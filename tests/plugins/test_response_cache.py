@@ -188,3 +188,23 @@ def test_vary_headers_are_part_of_the_key(news: News) -> None:
         post_graphql(url, "{ news { title } }", headers={"accept-language": "et"})
         post_graphql(url, "{ news { title } }", headers={"accept-language": "de"})
     assert news.calls == 2
+
+
+def test_a_damaged_entry_in_a_shared_redis_is_a_miss(news: News) -> None:
+    import uuid
+
+    import redis
+
+    from tests.support.services import redis_url
+
+    prefix = f"hansa:test:{uuid.uuid4().hex}:"
+    cache = CacheSettings(redis_url=redis_url(), redis_prefix=prefix)
+    client = redis.Redis.from_url(redis_url())
+    with federation(news.subgraph, cache=cache) as url:
+        first = post_graphql(url, "{ news { title } }").json()
+        for key in client.scan_iter(f"{prefix}r:*"):
+            client.set(key, b"not json", keepttl=True)
+        again = post_graphql(url, "{ news { title } }")
+    client.close()
+    assert again.status == 200 and again.json() == first
+    assert news.calls == 2  # answered by the subgraph, not from the damaged entry

@@ -90,9 +90,10 @@ class ResponseCaching(Plugin):
             keys.append(self._key(context, user))
         found = await self.store.get_many(keys)
         raw = next((value for value in found if value is not None), None)
-        if raw is not None:
+        hit = self._hit(context, raw, caching.policy) if raw is not None else None
+        if hit is not None:
             self.counters.hits += 1
-            return self._hit(context, raw, caching.policy)
+            return hit
         self.counters.misses += 1
         tags = [response_tag(name) for name in caching.types]
         context.state[STATE] = _Pending(caching.policy, tags)
@@ -115,13 +116,17 @@ class ResponseCaching(Plugin):
             user or "",
         )
 
-    def _hit(self, context: RequestContext, raw: bytes, policy: CachePolicy) -> GatewayResponse:
+    def _hit(
+        self, context: RequestContext, raw: bytes, policy: CachePolicy
+    ) -> GatewayResponse | None:
+        """The answer from a cached entry; None for an entry that is not one of ours (a damaged
+        or foreign value in a shared Redis): a miss, as the entity cache treats it."""
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            body = None
+            return None
         if not isinstance(body, dict):
-            return GatewayResponse(500, {"errors": []})  # never: entries are our own encoding
+            return None
         headers = self._headers(raw, policy)
         if _not_modified(context, headers):
             return GatewayResponse(304, {}, b"", headers)
