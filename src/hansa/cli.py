@@ -14,9 +14,9 @@ import click
 from hansa import __version__
 
 if TYPE_CHECKING:
-    from hansa.composition.config import SubgraphSource
     from hansa.config import HansaConfig
     from hansa.gateway.config import GatewayConfig
+    from hansa.gateway.sources import Loaded, SupergraphSource
     from hansa.supergraph import Supergraph
 
 log = logging.getLogger("hansa.gateway")
@@ -65,30 +65,39 @@ def _url_overrides(values: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def _compose_config(config_path: Path) -> tuple[str, list[SubgraphSource]]:
-    """Compose the subgraphs a config lists; prints hints, exits 1 with errors on failure."""
-    from hansa.composition import compose
-    from hansa.composition.config import ConfigError, load_config, read_sources
+def _load_first(source: SupergraphSource) -> Loaded:
+    """The source's supergraph at start: composition hints printed, errors (with the file and
+    line of each) printed and exit 1, any other refusal as a readable message."""
+    from hansa.gateway.sources import SourceError
+    from hansa.gateway.sources.compose import ComposeSource, CompositionFailed
 
     try:
-        sources = load_config(config_path)
-        inputs = asyncio.run(read_sources(sources))
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-    result = compose(inputs)
-    files = {s.name: s.describe() for s in sources}
-    for hint in result.hints:
-        click.echo(f"hint {hint}", err=True)
-    if result.supergraph_sdl is None:
-        for problem in result.errors:
+        loaded = asyncio.run(source.load())
+    except CompositionFailed as failed:
+        _print_hints(source)
+        files = {s.name: s.describe() for s in failed.sources}
+        for problem in failed.result.errors:
             click.echo(f"error {problem.code}: {problem.message}", err=True)
             for loc in problem.locations:
                 click.echo(
                     f"    at {files.get(loc.subgraph, loc.subgraph)}:{loc.line}:{loc.column}",
                     err=True,
                 )
-        raise click.ClickException(f"composition failed with {len(result.errors)} error(s)")
-    return result.supergraph_sdl, sources
+        raise click.ClickException(
+            f"composition failed with {len(failed.result.errors)} error(s)"
+        ) from None
+    except SourceError as error:
+        raise click.ClickException(str(error)) from None
+    assert loaded is not None  # a first load always answers
+    if isinstance(source, ComposeSource):
+        _print_hints(source)
+    return loaded
+
+
+def _print_hints(source: SupergraphSource) -> None:
+    result = getattr(source, "result", None)
+    for hint in result.hints if result is not None else ():
+        click.echo(f"hint {hint}", err=True)
 
 
 @main.command()
@@ -108,7 +117,9 @@ def _compose_config(config_path: Path) -> tuple[str, list[SubgraphSource]]:
 )
 def compose(config_path: Path, output: Path | None) -> None:
     """Compose subgraph schemas into a supergraph SDL (offline; no GraphOS needed)."""
-    supergraph, _ = _compose_config(config_path)
+    from hansa.gateway.sources.compose import ComposeSource
+
+    supergraph = _load_first(ComposeSource(config_path)).sdl
     if output is None:
         click.echo(supergraph, nl=False)
     else:
@@ -172,7 +183,7 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.config import ConfigError, gateway_config, listen_address, server_tls
     from hansa.gateway import create_app
-    from hansa.gateway.reload import watch_config, watch_sources, watch_supergraph
+    from hansa.gateway.reload import poll, watch_config
     from hansa.http.serve import run_workers
     from hansa.logs import configure_logging
     from hansa.supergraph import SupergraphError, read_supergraph
@@ -190,34 +201,21 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     for where in (Path.cwd(), *([config_path.resolve().parent] if config_path else [])):
         if str(where) not in sys.path:
             sys.path.insert(0, str(where))
-    supergraph_path = _path(settings.gateway.supergraph)
-    subgraphs_path = _path(settings.gateway.subgraphs)
-    if (supergraph_path is None) == (subgraphs_path is None):
-        raise click.UsageError("give exactly one of --supergraph or --subgraphs")
-    sources: list[SubgraphSource] = []
-    if supergraph_path is not None:
-        supergraph = _read_supergraph(supergraph_path)
-    else:
-        assert subgraphs_path is not None
-        sdl, sources = _compose_config(subgraphs_path)
-        try:
-            supergraph = read_supergraph(sdl)
-        except SupergraphError as error:
-            raise click.ClickException(f"the composed supergraph is unusable: {error}") from None
+    source = _source(settings)
+    loaded = _load_first(source)
+    try:
+        supergraph = read_supergraph(loaded.sdl)
+    except SupergraphError as error:
+        raise click.ClickException(f"{loaded.origin} is not a usable supergraph: {error}") from None
     try:
         app = create_app(supergraph, config)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    source.accepted(loaded)
     configure_logging(settings.telemetry.log_format)
-    if settings.gateway.watch:
-        if supergraph_path is not None:
-            watch_supergraph(app, supergraph_path)
-        else:
-            watch_sources(app, sources)
-        if config_path is not None:
-            watch_config(
-                app, config_path, lambda: _live_settings(ctx, config_path, flags, settings)
-            )
+    poll(app, source)
+    if settings.gateway.watch and config_path is not None:
+        watch_config(app, config_path, lambda: _live_settings(ctx, config_path, flags, settings))
     workers = settings.gateway.workers
     names = ", ".join(supergraph.subgraphs)
     served_by = f" ({workers} workers)" if workers > 1 else ""
@@ -245,8 +243,19 @@ def _live_settings(
     return gateway_config(settings)
 
 
-def _path(value: str | None) -> Path | None:
-    return None if value is None else Path(value)
+def _source(settings: HansaConfig) -> SupergraphSource:
+    """The one source the settings name: a supergraph file or a subgraph list to compose."""
+    from hansa.gateway.sources.compose import ComposeSource
+    from hansa.gateway.sources.file import FileSource
+
+    gateway = settings.gateway
+    every = 1.0 if gateway.watch else None
+    if (gateway.supergraph is None) == (gateway.subgraphs is None):
+        raise click.UsageError("give exactly one of --supergraph or --subgraphs")
+    if gateway.supergraph is not None:
+        return FileSource(Path(gateway.supergraph), every)
+    assert gateway.subgraphs is not None
+    return ComposeSource(Path(gateway.subgraphs), every)
 
 
 def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any]) -> HansaConfig:

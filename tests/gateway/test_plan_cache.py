@@ -12,7 +12,8 @@ from typing import Any
 
 from hansa.demo import accounts, products, reviews
 from hansa.gateway import Gateway, GatewayConfig, create_app
-from hansa.gateway.reload import watch_supergraph
+from hansa.gateway.reload import poll
+from hansa.gateway.sources.file import FileSource
 from hansa.http.serve import serving
 from hansa.planner.query_planner import plan_weight
 from hansa.plugins.persisted_queries import PersistedQueriesPolicy
@@ -97,7 +98,9 @@ def test_a_reload_plans_the_most_used_operations_before_serving(tmp_path: Path) 
         names = ("accounts", "products", "reviews")
         overrides = {n: f"{u}/graphql" for n, u in zip(names, urls, strict=True)}
         app = create_app(SDL, GatewayConfig(subgraph_urls=overrides, warm_up_plans=2))
-        watch_supergraph(app, path, interval=0.05)
+        source = FileSource(path, interval=0.05)
+        source._seen = path.stat().st_mtime  # serving this file already
+        poll(app, source)
         with serving(app) as (base,):
             url = f"{base}/graphql"
             for query, times in zip(QUERIES, (5, 1, 3, 2), strict=True):

@@ -1,108 +1,68 @@
-"""Hot reload: when a watched file changes (a subgraph schema, the supergraph itself, or
-``hansa.toml``), build the new supergraph or settings and swap them in; keep the last good ones
-when that fails.
+"""Hot reload: poll the supergraph's source (``hansa.gateway.sources``) and swap in what it
+gives; watch ``hansa.toml`` and apply changed settings. Keep the last good ones when that fails.
 
-A failed composition or an unusable supergraph is logged with its reasons and changes nothing:
-the gateway keeps serving the supergraph it has.
+A source that cannot answer, a failed composition or an unusable supergraph is logged with its
+reasons and changes nothing: the gateway keeps serving the supergraph it has.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-from hansa.composition import compose
-from hansa.composition.config import ConfigError, SubgraphSource, read_sources
 from hansa.config.loader import ConfigError as SettingsError
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
+from hansa.gateway.sources import SourceError, SupergraphSource
 from hansa.server.app import GatewayApp
 from hansa.supergraph import SupergraphError
 
 log = logging.getLogger("hansa.gateway")
 
 
-def _stamp(paths: list[Path]) -> tuple[float, ...]:
-    stamps = []
-    for path in paths:
-        try:
-            stamps.append(path.stat().st_mtime)
-        except OSError:
-            stamps.append(-1.0)
-    return tuple(stamps)
-
-
-async def recompose(app: GatewayApp, sources: list[SubgraphSource]) -> bool:
-    """Compose again and swap the gateway in; False (and a log line) when it fails."""
+async def reload_from(app: GatewayApp, source: SupergraphSource) -> bool:
+    """Ask ``source`` once and swap in what changed; False (and a log line) when it fails or
+    nothing changed."""
     try:
-        inputs = await read_sources(sources)
-    except ConfigError as error:
-        log.error("recomposition skipped: %s", error)
+        loaded = await source.load()
+    except SourceError as error:
+        log.error("%s; still serving the previous supergraph", error)
         return False
-    result = compose(inputs)
-    if result.supergraph_sdl is None:
-        log.error(
-            "recomposition failed, still serving the previous supergraph:\n%s",
-            "\n".join(f"  {e}" for e in result.errors),
-        )
+    if loaded is None:
         return False
-    if not _swap(app, result.supergraph_sdl):
-        return False
-    log.info("supergraph recomposed from %d subgraphs", len(inputs))
-    return True
-
-
-async def reload_file(app: GatewayApp, path: Path) -> bool:
-    """Read the supergraph file again and swap it in; False (and a log line) when it fails."""
     try:
-        sdl = path.read_text()
-    except OSError as error:
-        log.error("cannot read %s, still serving the previous supergraph: %s", path, error)
-        return False
-    if not _swap(app, sdl):
-        return False
-    log.info("supergraph reloaded from %s", path)
-    return True
-
-
-def _swap(app: GatewayApp, sdl: str) -> bool:
-    try:
-        gateway = Gateway(sdl, app.config, pipeline=app.gateway.pipeline)
+        gateway = Gateway(loaded.sdl, app.config, pipeline=app.gateway.pipeline)
     except (SupergraphError, ValueError) as error:
-        log.error("new supergraph refused, still serving the previous one: %s", error)
+        log.error(
+            "new supergraph refused, still serving the previous one: %s (%s from %s)",
+            error,
+            loaded.version,
+            loaded.origin,
+        )
         return False
     # The operations clients ran most are planned before the new supergraph serves them.
     gateway.warm_up(app.gateway.most_used(app.config.warm_up_plans))
     app.swap(gateway)
+    source.accepted(loaded)
+    log.info("supergraph %s loaded from %s", loaded.version, loaded.origin)
     return True
 
 
-def watch(
-    app: GatewayApp,
-    files: list[Path],
-    rebuild: Callable[[], Awaitable[bool]],
-    interval: float = 1.0,
-) -> None:
-    """Register a background task on ``app`` that calls ``rebuild`` when ``files`` change."""
+def poll(app: GatewayApp, source: SupergraphSource, interval: float | None = None) -> None:
+    """Register a background task on ``app`` that asks ``source`` every ``interval`` seconds
+    (its own interval by default)."""
+    every = interval if interval is not None else source.interval
+    if every is None:
+        return
 
     async def run() -> None:
-        seen = _stamp(files)
         while True:
-            await asyncio.sleep(interval)
-            now = _stamp(files)
-            if now != seen:
-                seen = now
-                await rebuild()
+            await asyncio.sleep(every)
+            await reload_from(app, source)
 
     app.background.append(run)
-
-
-def watch_sources(app: GatewayApp, sources: list[SubgraphSource], interval: float = 1.0) -> None:
-    """Recompose when a subgraph schema file changes."""
-    files = [s.file for s in sources if s.file is not None]
-    watch(app, files, lambda: recompose(app, sources), interval)
 
 
 async def reload_config(app: GatewayApp, load: Callable[[], GatewayConfig]) -> bool:
@@ -125,9 +85,20 @@ def watch_config(
     app: GatewayApp, path: Path, load: Callable[[], GatewayConfig], interval: float = 1.0
 ) -> None:
     """Reload the settings when ``hansa.toml`` changes."""
-    watch(app, [path], lambda: reload_config(app, load), interval)
 
+    def stamp() -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return -1.0
 
-def watch_supergraph(app: GatewayApp, path: Path, interval: float = 1.0) -> None:
-    """Reload when the supergraph file changes (e.g. a CI job or Rover writes a new one)."""
-    watch(app, [path], lambda: reload_file(app, path), interval)
+    async def run() -> None:
+        seen = stamp()
+        while True:
+            await asyncio.sleep(interval)
+            now = stamp()
+            if now != seen:
+                seen = now
+                await reload_config(app, load)
+
+    app.background.append(run)
