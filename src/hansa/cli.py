@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from hansa import __version__
+from hansa.registry.cli import registry as registry_commands
 
 if TYPE_CHECKING:
     from hansa.config import HansaConfig
+    from hansa.config.schema import GatewayRegistrySection
     from hansa.gateway.config import GatewayConfig
     from hansa.gateway.sources import Loaded, SupergraphSource
     from hansa.supergraph import Supergraph
@@ -147,6 +149,20 @@ def compose(config_path: Path, output: Path | None) -> None:
     help="Compose at start-up from this subgraph list (supergraph.yaml) instead.",
 )
 @click.option(
+    "--registry",
+    "registry_url",
+    envvar="HANSA_REGISTRY_URL",
+    help="Serve a graph from this registry (or file:///DIR a registry publishes to).",
+)
+@click.option("--graph", help="With --registry: the graph.")
+@click.option("--variant", default="prod", show_default=True, help="With --registry: the variant.")
+@click.option("--token", envvar="HANSA_REGISTRY_TOKEN", help="With --registry: a read token.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --registry: where the last good supergraph is kept (default ~/.cache/hansa).",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Reload when the supergraph file (or, with --subgraphs, a schema file) changes.",
@@ -183,7 +199,7 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
     """Serve a federated graph from a supergraph SDL file, or compose one at start-up."""
     from hansa.config import ConfigError, gateway_config, listen_address, server_tls
     from hansa.gateway import create_app
-    from hansa.gateway.reload import poll, watch_config
+    from hansa.gateway.reload import canary_route, poll, watch_config
     from hansa.http.serve import run_workers
     from hansa.logs import configure_logging
     from hansa.supergraph import SupergraphError, read_supergraph
@@ -211,6 +227,8 @@ def gateway(ctx: click.Context, /, config_path: Path | None, **flags: Any) -> No
         app = create_app(supergraph, config)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    app.gateway.composition = loaded.composition
+    app.set_canary(canary_route(loaded, app.gateway))
     source.accepted(loaded)
     configure_logging(settings.telemetry.log_format)
     poll(app, source)
@@ -237,7 +255,7 @@ def _live_settings(
     from hansa.config import gateway_config
 
     settings = _settings(ctx, config_path, flags)
-    for name in ("listen", "workers", "supergraph", "subgraphs", "tls"):
+    for name in ("listen", "workers", "supergraph", "subgraphs", "registry", "tls"):
         if getattr(settings.gateway, name) != getattr(started.gateway, name):
             log.warning("gateway.%s changed in %s: restart to apply it", name, config_path)
     return gateway_config(settings)
@@ -250,12 +268,45 @@ def _source(settings: HansaConfig) -> SupergraphSource:
 
     gateway = settings.gateway
     every = 1.0 if gateway.watch else None
-    if (gateway.supergraph is None) == (gateway.subgraphs is None):
-        raise click.UsageError("give exactly one of --supergraph or --subgraphs")
+    registry = gateway.registry
+    named = [x for x in (gateway.supergraph, gateway.subgraphs, registry.url) if x is not None]
+    if len(named) != 1:
+        raise click.UsageError("give exactly one of --supergraph, --subgraphs or --registry")
+    if registry.url is not None:
+        return _registry_source(registry)
     if gateway.supergraph is not None:
         return FileSource(Path(gateway.supergraph), every)
     assert gateway.subgraphs is not None
     return ComposeSource(Path(gateway.subgraphs), every)
+
+
+def _registry_source(registry: GatewayRegistrySection) -> SupergraphSource:
+    from hansa.gateway.sources.directory import DirectorySource
+    from hansa.gateway.sources.registry import RegistrySource
+
+    assert registry.url is not None
+    if registry.graph is None:
+        raise click.UsageError("--registry needs --graph (or [gateway.registry] graph)")
+    cache_dir = None if registry.cache_dir is None else Path(registry.cache_dir)
+    if registry.url.startswith("file://"):
+        return DirectorySource(
+            Path(registry.url.removeprefix("file://")),
+            registry.graph,
+            registry.variant,
+            interval=registry.poll_interval_secs,
+            public_key=registry.public_key,
+            cache_dir=cache_dir,
+        )
+    return RegistrySource(
+        registry.url,
+        registry.graph,
+        registry.variant,
+        registry.token,
+        interval=registry.poll_interval_secs,
+        timeout=registry.timeout_secs,
+        public_key=registry.public_key,
+        cache_dir=cache_dir,
+    )
 
 
 def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any]) -> HansaConfig:
@@ -273,6 +324,8 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
             value = getattr(settings.gateway, name)
             if value is not None:
                 setattr(settings.gateway, name, str(base / value))
+        if settings.gateway.registry.cache_dir is not None:
+            settings.gateway.registry.cache_dir = str(base / settings.gateway.registry.cache_dir)
         if settings.auth.jwt.jwks_file is not None:
             settings.auth.jwt.jwks_file = str(base / settings.auth.jwt.jwks_file)
         if settings.telemetry.usage_file is not None:
@@ -300,9 +353,20 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
         if wins(name):
             setattr(gateway, name, flags[name])
     supergraph, subgraphs = flags["supergraph_path"], flags["subgraphs_path"]
-    if supergraph is not None or subgraphs is not None:  # the command line names the graph
+    registry_url = flags["registry_url"]
+    if supergraph is not None or subgraphs is not None or registry_url is not None:
+        # The command line names the graph's source.
         gateway.supergraph = None if supergraph is None else str(supergraph)
         gateway.subgraphs = None if subgraphs is None else str(subgraphs)
+        gateway.registry.url = registry_url
+    registry = gateway.registry
+    for name in ("graph", "token"):
+        if flags[name] is not None:
+            setattr(registry, name, flags[name])
+    if wins("variant"):
+        registry.variant = flags["variant"]
+    if flags["cache_dir"] is not None:
+        registry.cache_dir = str(flags["cache_dir"])
     if wins("host") or wins("port"):
         host, port = listen_address(settings)
         host = flags["host"] if wins("host") else host
@@ -399,6 +463,8 @@ def subgraph_serve(target: str, host: str, port: int) -> None:
     click.echo(f"Serving subgraph {found.name!r} at http://{host}:{port}/graphql")
     run_servers([Binding(found.asgi_app(), host, port)])
 
+
+main.add_command(registry_commands)
 
 if __name__ == "__main__":
     main()

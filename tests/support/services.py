@@ -3,8 +3,10 @@ standard port, else the test is skipped, or fails when ``HANSA_REQUIRE_SERVICES=
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -32,3 +34,29 @@ def redis_url() -> str:
 
 def nats_url() -> str:
     return require("NATS", 4222, "nats://127.0.0.1:4222")
+
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test; dropped afterwards."""
+    import asyncio
+    import uuid
+
+    import asyncpg
+
+    server = require("PostgreSQL", 5432, "postgresql://postgres@127.0.0.1:5432")
+    name = f"hansa_test_{uuid.uuid4().hex[:12]}"
+
+    async def run(statement: str) -> None:
+        connection = await asyncpg.connect(f"{server}/postgres")
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -53,6 +53,34 @@ class ServerTlsSection:
 
 
 @dataclass
+class GatewayRegistrySection:
+    url: str | None = key(
+        None,
+        "Take the supergraph from a Hansa registry (`http(s)://HOST:4100`) or from the directory"
+        " a registry publishes to (`file:///PATH`), instead of `supergraph`/`subgraphs`.",
+    )
+    graph: str | None = key(None, "The registry's graph to serve.")
+    variant: str = key("prod", "The graph's variant to serve.")
+    token: str | None = key(
+        None, "A `read` token for the graph, usually `${HANSA_REGISTRY_TOKEN}`."
+    )
+    poll_interval_secs: float = key(
+        10.0, "Seconds between polls (`If-None-Match`: unchanged answers cost nothing).", minimum=0.1
+    )
+    timeout_secs: float = key(5.0, "Time a poll may take.", minimum=0.1)
+    public_key: str | None = key(
+        None,
+        "The registry's Ed25519 public key (base64, `hansa registry key`): supergraphs whose"
+        " signature does not verify are refused. Unset: signatures are not checked (a warning).",
+    )
+    cache_dir: str | None = key(
+        None,
+        "Where the last good supergraph is kept, to start from when the registry is unreachable;"
+        " default `$XDG_CACHE_HOME/hansa` (`~/.cache/hansa`).",
+    )
+
+
+@dataclass
 class GatewaySection:
     supergraph: str | None = key(
         None,
@@ -94,6 +122,9 @@ class GatewaySection:
         30_000, "Default time a subgraph request may take, in milliseconds.", minimum=1
     )
     tls: ServerTlsSection = section(ServerTlsSection, "Serve HTTPS instead of HTTP.")
+    registry: GatewayRegistrySection = section(
+        GatewayRegistrySection, "The supergraph from a schema registry (docs/registry.md)."
+    )
     ready_requires_subgraphs: bool = key(
         False,
         "`/health/ready` answers 503 while any subgraph fails its probe (`{ __typename }`)."
@@ -595,6 +626,53 @@ class TelemetrySection:
 
 
 @dataclass
+class RegistrySection:
+    database: str = key(
+        "sqlite:///registry.db",
+        "`sqlite:///PATH` (relative to the working directory; `sqlite:////abs/path`) or"
+        " `postgresql://USER@HOST/DB`.",
+    )
+    listen: str = key("127.0.0.1:4100", "Address and port the registry serves on, `HOST:PORT`.")
+    admin_token: str | None = key(
+        None,
+        "The first admin token, if no token exists yet (default: `HANSA_REGISTRY_ADMIN_TOKEN`,"
+        " else one is generated and printed once).",
+    )
+    signing_key: str | None = key(
+        None,
+        "Ed25519 private key (base64, 32 bytes) compositions are signed with, usually"
+        " `${HANSA_REGISTRY_SIGNING_KEY}`; default: one generated on first start and kept in"
+        " the database.",
+    )
+    publish_dir: str | None = key(
+        None,
+        "Also write every variant's served supergraph to `PATH/GRAPH/VARIANT/` (and each"
+        " composition as `compositions/N.json`), for gateways that read a directory.",
+    )
+    usage_days: int = key(
+        30, "Checks: the window of usage reports a breaking change is weighed against.", minimum=1
+    )
+    usage_threshold: int = key(
+        0,
+        "Checks: a breaking change on a coordinate used at most this often in the window is"
+        " downgraded to dangerous.",
+        minimum=0,
+    )
+    exclude_clients: list[str] = key(
+        [], "Checks: clients whose usage does not count (test suites, internal tools)."
+    )
+    plan_regression: str = key(
+        "fail",
+        "Checks: `fail` when a most-used operation needs more fetches or sequential steps"
+        " with the new supergraph, `warn` to report only, `off`.",
+        choices=("fail", "warn", "off"),
+    )
+    top_operations: int = key(
+        50, "Checks: how many of the most-used operations are re-planned.", minimum=0
+    )
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -627,6 +705,9 @@ class HansaConfig:
     )
     rate_limit: RateLimitSection = section(
         RateLimitSection, "Per-client rate limits (token buckets), checked before parsing."
+    )
+    registry: RegistrySection = section(
+        RegistrySection, "The schema registry process (`hansa registry serve`)."
     )
     demand_control: DemandControlSection = section(
         DemandControlSection,

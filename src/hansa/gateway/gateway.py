@@ -152,6 +152,8 @@ class Gateway:
         passes its predecessor's ``pipeline`` instead, so plugin state (breakers, rate-limit
         buckets) carries over."""
         self.config = config or GatewayConfig()
+        # Which registry composition this is (``x-hansa-composition``), set by the source.
+        self.composition: str | None = None
         self.supergraph = (
             supergraph if isinstance(supergraph, Supergraph) else read_supergraph(supergraph)
         )
@@ -329,6 +331,7 @@ class Gateway:
             method,
             request_id=request_id or new_request_id(None),
             extensions=extensions,
+            composition=self.composition,
         )
         response = await self._timed(context, _Request(context, allowed_kinds, include_plan))
         if "errors" in response.body:

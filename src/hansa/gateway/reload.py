@@ -8,6 +8,7 @@ reasons and changes nothing: the gateway keeps serving the supergraph it has.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 from hansa.config.loader import ConfigError as SettingsError
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
-from hansa.gateway.sources import SourceError, SupergraphSource
+from hansa.gateway.sources import Loaded, SourceError, SupergraphSource
 from hansa.server.app import GatewayApp
+from hansa.server.canary import CanaryRoute
 from hansa.supergraph import SupergraphError
 
 log = logging.getLogger("hansa.gateway")
@@ -34,6 +36,7 @@ async def reload_from(app: GatewayApp, source: SupergraphSource) -> bool:
         return False
     try:
         gateway = Gateway(loaded.sdl, app.config, pipeline=app.gateway.pipeline)
+        gateway.composition = loaded.composition
     except (SupergraphError, ValueError) as error:
         log.error(
             "new supergraph refused, still serving the previous one: %s (%s from %s)",
@@ -43,11 +46,39 @@ async def reload_from(app: GatewayApp, source: SupergraphSource) -> bool:
         )
         return False
     # The operations clients ran most are planned before the new supergraph serves them.
-    gateway.warm_up(app.gateway.most_used(app.config.warm_up_plans))
+    most_used = app.gateway.most_used(app.config.warm_up_plans)
+    gateway.warm_up(most_used)
+    canary = canary_route(loaded, gateway)
+    if canary is not None:
+        canary.gateway.warm_up(most_used)
     app.swap(gateway)
+    app.set_canary(canary)
     source.accepted(loaded)
     log.info("supergraph %s loaded from %s", loaded.version, loaded.origin)
     return True
+
+
+def canary_route(loaded: Loaded, main: Gateway) -> CanaryRoute | None:
+    """The canary ``loaded`` asks for, on ``main``'s settings and plugins; ``None`` (and a log
+    line) when there is none or its supergraph does not load: everyone stays on ``main``."""
+    rollout = loaded.canary
+    if rollout is None:
+        return None
+    try:
+        gateway = Gateway(rollout.sdl, main.config, pipeline=main.pipeline)
+    except (SupergraphError, ValueError) as error:
+        log.error(
+            "canary supergraph %s refused, serving everyone %s: %s",
+            rollout.version,
+            loaded.version,
+            error,
+        )
+        return None
+    gateway.composition = rollout.version.removeprefix("#")
+    log.info(
+        "canary %s serves %d%% of clients by %s", rollout.version, rollout.percent, rollout.key
+    )
+    return CanaryRoute(gateway, rollout.percent, rollout.allow, rollout.deny, rollout.key)
 
 
 def poll(app: GatewayApp, source: SupergraphSource, interval: float | None = None) -> None:
@@ -72,11 +103,18 @@ async def reload_config(app: GatewayApp, load: Callable[[], GatewayConfig]) -> b
     try:
         config = load()
         gateway = Gateway(app.gateway.supergraph.sdl, config)
+        gateway.composition = app.gateway.composition
+        canary = app.canary
+        if canary is not None:
+            rebuilt = Gateway(canary.gateway.supergraph.sdl, config, pipeline=gateway.pipeline)
+            rebuilt.composition = canary.gateway.composition
+            canary = dataclasses.replace(canary, gateway=rebuilt)
     except (SettingsError, SupergraphError, ValueError) as error:
         log.error("new settings refused, keeping the previous ones: %s", error)
         return False
     await gateway.pipeline.start()
     app.swap(gateway)
+    app.set_canary(canary)
     log.info("settings reloaded")
     return True
 

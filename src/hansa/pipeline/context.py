@@ -120,6 +120,8 @@ class RequestContext:
     request_id: str = ""
     # The request's ``extensions`` parameter (``persistedQuery`` and the like), as sent.
     extensions: Mapping[str, Any] | None = None
+    # The registry composition serving this request (``Gateway.composition``), if any.
+    composition: str | None = None
     # When the gateway took the request (``time.perf_counter``): what durations are measured
     # from, by every plugin that reports one.
     started: float = field(default_factory=time.perf_counter)

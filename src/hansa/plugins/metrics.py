@@ -78,6 +78,12 @@ class Metrics(Plugin):
             ["status"],
             registry=registry,
         )
+        self.compositions = Counter(
+            "hansa_composition_requests",
+            "GraphQL requests by the registry composition that served them (canary rollouts).",
+            ["composition"],
+            registry=registry,
+        )
         self.duration = Histogram(
             "hansa_operation_duration_seconds",
             "Time from receiving a request to its answer, by operation name and kind.",
@@ -193,6 +199,8 @@ class Metrics(Plugin):
 
     async def on_response(self, context: RequestContext, response: GatewayResponse) -> None:
         self._child(self.requests, str(response.status)).inc()
+        if context.composition is not None:
+            self._child(self.compositions, context.composition).inc()
         operation = context.operation
         name = operation.name if operation is not None else None
         kind = operation.kind if operation is not None else "none"

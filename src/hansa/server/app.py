@@ -43,6 +43,7 @@ from hansa.pipeline.context import GatewayResponse
 from hansa.pipeline.plugin import Plugin
 from hansa.pipeline.request_id import request_id
 from hansa.plugins.metrics import METRICS_CONTENT_TYPE, Metrics
+from hansa.server.canary import CanaryRoute
 from hansa.server.graphiql import ASSETS_PATH, PAGE_HEADERS, graphiql_asset, graphiql_page
 from hansa.supergraph import Supergraph
 
@@ -69,6 +70,8 @@ class GatewayApp:
         self.draining = False
         self.metrics: Metrics | None = None
         self._bind_metrics()
+        # During a registry canary rollout, the gateway serving a share of clients.
+        self.canary: CanaryRoute | None = None
 
     def _bind_metrics(self) -> None:
         """Find the pipeline's metrics plugin (when metrics are on) and point its scrape-time
@@ -106,6 +109,23 @@ class GatewayApp:
             self._bind_metrics()
         task = asyncio.get_running_loop().create_task(_close_later(old, keep_plugins=keep))
         self._tasks.append(task)
+
+    def set_canary(self, canary: CanaryRoute | None) -> None:
+        """Route a share of clients to ``canary.gateway`` (``None``: everyone to the main one).
+        The canary shares the main gateway's pipeline, so only its supergraph closes."""
+        old, self.canary = self.canary, canary
+        if old is not None and (canary is None or old.gateway is not canary.gateway):
+            task = asyncio.get_running_loop().create_task(
+                _close_later(old.gateway, keep_plugins=True)
+            )
+            self._tasks.append(task)
+
+    def route(self, scope: Scope) -> Gateway:
+        """The gateway that answers this request."""
+        canary = self.canary
+        if canary is not None and canary.picks(scope):
+            return canary.gateway
+        return self.gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -232,7 +252,8 @@ class GatewayApp:
             self.observe_refusal(408, "REQUEST_TIMEOUT")
             return
         include_plan = self.config.expose_query_plan and header(scope, PLAN_HEADER) == "true"
-        work = self.gateway.execute(
+        gateway = self.route(scope)
+        work = gateway.execute(
             request.query,
             request.variables,
             request.operation_name,
@@ -253,6 +274,8 @@ class GatewayApp:
         status = result.status
         extra = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in result.headers]
         extra.append(own)
+        if gateway.composition is not None:
+            extra.append((b"x-hansa-composition", gateway.composition.encode("latin-1")))
         if status == 405:
             extra.append((b"allow", b"POST"))
         try:

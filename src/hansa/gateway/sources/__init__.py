@@ -20,6 +20,20 @@ class SourceError(Exception):
 
 
 @dataclass(frozen=True)
+class CanaryRollout:
+    """A second supergraph served to ``percent`` of clients, picked by a stable key (a header
+    or a JWT claim, ``header:NAME`` / ``claim:NAME``) hashed modulo 100; keys in ``allow``
+    always get it, keys in ``deny`` never."""
+
+    sdl: str
+    version: str
+    percent: int
+    allow: frozenset[str]
+    deny: frozenset[str]
+    key: str
+
+
+@dataclass(frozen=True)
 class Loaded:
     """A supergraph as a source gave it.
 
@@ -29,6 +43,8 @@ class Loaded:
     sdl: str
     version: str
     origin: str  # where it came from, for log lines: a path, a URL
+    canary: CanaryRollout | None = None
+    composition: str | None = None  # a registry's composition number, for x-hansa-composition
 
 
 class SupergraphSource(ABC):

@@ -1,0 +1,1 @@
+"""The schema registry: published subgraph schemas, composed supergraphs and their checks."""
