@@ -306,6 +306,7 @@ def _registry_source(registry: GatewayRegistrySection) -> SupergraphSource:
         timeout=registry.timeout_secs,
         public_key=registry.public_key,
         cache_dir=cache_dir,
+        persisted_operations=registry.persisted_operations,
     )
 
 
@@ -367,6 +368,16 @@ def _settings(ctx: click.Context, config_path: Path | None, flags: dict[str, Any
         registry.variant = flags["variant"]
     if flags["cache_dir"] is not None:
         registry.cache_dir = str(flags["cache_dir"])
+    if registry.persisted_operations and registry.url and registry.graph:
+        from hansa.gateway.sources.registry import manifest_path
+
+        if settings.persisted_queries.manifest is not None:
+            raise click.UsageError(
+                "give [gateway.registry] persisted_operations or [persisted_queries] manifest,"
+                " not both"
+            )
+        cache_dir = None if registry.cache_dir is None else Path(registry.cache_dir)
+        settings.persisted_queries.manifest = str(manifest_path(cache_dir, registry.graph))
     if wins("host") or wins("port"):
         host, port = listen_address(settings)
         host = flags["host"] if wins("host") else host

@@ -285,3 +285,41 @@ def test_kill_9_mid_publish_loses_nothing_acknowledged(kind: str, tmp_path: Path
 @contextmanager
 def _sqlite(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path}/registry.db"
+
+
+def test_the_gateway_safelists_the_persisted_operations_published_to_the_registry(
+    tmp_path: Path,
+) -> None:
+    database = f"sqlite:///{tmp_path}/registry.db"
+    manifest = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [{"id": "me", "body": "query Me { me { name } }"}],
+    }
+    with demo_subgraph_urls() as urls, registry_process(database) as (_, registry):
+        for name, sdl in SDL.items():
+            registry.publish(name, "v1", sdl, url=urls[name])
+        path = "/graphs/shop/clients/web/persisted-operations"
+        assert registry.call("PUT", path, manifest).json() == {"client": "web", "operations": 1}
+        key = registry.call("GET", "/signing-key").json()["public_key"]
+        config = gateway_config(tmp_path, registry, key, persisted_operations="true")
+        config.write_text(
+            config.read_text() + '\n[persisted_queries]\nmode = "enforce"\nreload_secs = 0.2\n'
+        )
+        gateway, url = start_gateway("--config", str(config))
+        try:
+            assert first_answer(url, "query Me { me { name } }") == {
+                "data": {"me": {"name": "Ada Lovelace"}}
+            }
+            refused = post_graphql(url, "query Other { me { username } }").json()
+            assert refused["errors"][0]["extensions"]["code"] == "QUERY_NOT_IN_SAFELIST"
+            manifest["operations"].append(
+                {"id": "other", "body": "query Other { me { username } }"}
+            )
+            registry.call("PUT", path, manifest)
+            eventually(
+                lambda: "errors" not in post_graphql(url, "query Other { me { username } }").json()
+            )
+        finally:
+            gateway.terminate()
+            gateway.communicate(timeout=10)

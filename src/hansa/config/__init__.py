@@ -203,6 +203,7 @@ def _persisted_queries(section: PersistedQueriesSection) -> PersistedQueriesPoli
         section.require_id,
         section.log_unknown,
         section.client_name_header,
+        section.reload_secs,
     )
 
 

@@ -65,7 +65,9 @@ class GatewayRegistrySection:
         None, "A `read` token for the graph, usually `${HANSA_REGISTRY_TOKEN}`."
     )
     poll_interval_secs: float = key(
-        10.0, "Seconds between polls (`If-None-Match`: unchanged answers cost nothing).", minimum=0.1
+        10.0,
+        "Seconds between polls (`If-None-Match`: unchanged answers cost nothing).",
+        minimum=0.1,
     )
     timeout_secs: float = key(5.0, "Time a poll may take.", minimum=0.1)
     public_key: str | None = key(
@@ -77,6 +79,12 @@ class GatewayRegistrySection:
         None,
         "Where the last good supergraph is kept, to start from when the registry is unreachable;"
         " default `$XDG_CACHE_HOME/hansa` (`~/.cache/hansa`).",
+    )
+    persisted_operations: bool = key(
+        False,
+        "Safelist the graph's persisted operations published to the registry (kept in"
+        " `cache_dir`, reloaded when they change), with `[persisted_queries]`'s mode;"
+        " instead of `[persisted_queries] manifest`.",
     )
 
 
@@ -594,6 +602,12 @@ class PersistedQueriesSection:
     client_name_header: str = key(
         "apollographql-client-name",
         "The header that selects a manifest's operations carrying a `clientName`.",
+    )
+    reload_secs: float = key(
+        5.0,
+        "Seconds between checks of the manifest file for changes (a changed file is served"
+        " without a restart); 0 reads it once.",
+        minimum=0.0,
     )
 
 

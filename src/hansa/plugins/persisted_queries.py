@@ -21,6 +21,7 @@ Server's; ``docs/persisted-queries.md`` has the table and the sources.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from graphql import GraphQLSyntaxError, parse, print_ast
@@ -233,6 +235,8 @@ class PersistedQueriesPolicy:
     log_unknown: bool = True
     # The request header naming the client, for manifest operations that carry a clientName.
     client_name_header: str = "apollographql-client-name"
+    # Seconds between checks of the manifest file for changes; 0: read once.
+    reload_secs: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,13 @@ def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
             found.conflicts.append(key)
         found[key] = value
     return found
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
 
 
 def load_manifest(path: str) -> Manifest:
@@ -413,7 +424,6 @@ class PersistedQueries(Plugin):
                 f"persisted queries require_id needs mode = 'enforce' (mode is {policy.mode!r})"
             )
         self.policy = policy
-        self.manifest = load_manifest(policy.manifest)
         self.safelisting = policy.mode == "enforce"
         if apq and self.safelisting:
             log.warning(
@@ -423,28 +433,67 @@ class PersistedQueries(Plugin):
         self.apq = apq and not self.safelisting
         self.introspection = introspection
         self.client_header = policy.client_name_header.lower()
-        self.listed: set[str] = set()
+        self._verdicts: OrderedDict[bytes, _Verdict] = OrderedDict()
+        self._stamp = _mtime(policy.manifest)
+        self._use(load_manifest(policy.manifest))
+        self._watching: asyncio.Task[None] | None = None
+        self._reported: OrderedDict[bytes, None] = OrderedDict()
+        self.by_id = self.refused = self.unknown = 0
+
+    def _use(self, manifest: Manifest) -> None:
+        """Serve ``manifest`` from now on (at start, and when its file changes)."""
+        listed: set[str] = set()
         largest = 0
-        for (op_id, _), body in self.manifest.operations.items():
+        for (op_id, _), body in manifest.operations.items():
             try:
                 document = parse(body, no_location=True)
             except (GraphQLSyntaxError, RecursionError) as error:
                 log.warning(
                     "persisted query %r in %s does not parse (%s): it matches only as written",
                     op_id,
-                    policy.manifest,
+                    self.policy.manifest,
                     str(error).splitlines()[0],
                 )
-                self.listed.add(body)
+                listed.add(body)
                 continue
-            self.listed.add(normalized(document))
+            listed.add(normalized(document))
             largest = max(largest, _token_count(body))
+        self.manifest, self.listed = manifest, listed
         # A document that matches a listed one has its tokens, and at most one more per
         # operation (an anonymous query's `query`): longer ones are not parsed at all.
         self.max_tokens = max(2 * largest + 16, MIN_PARSE_TOKENS)
-        self._verdicts: OrderedDict[bytes, _Verdict] = OrderedDict()
-        self._reported: OrderedDict[bytes, None] = OrderedDict()
-        self.by_id = self.refused = self.unknown = 0
+        self._verdicts = OrderedDict()
+
+    async def start(self) -> None:
+        if self._watching is None and self.policy.reload_secs > 0:
+            self._watching = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        """Serve the manifest file's new contents when it changes (a deploy, or the registry
+        source writing a client's new operations); a file that does not load is logged and
+        the previous manifest kept."""
+        while True:
+            await asyncio.sleep(self.policy.reload_secs)
+            stamp = _mtime(self.policy.manifest)
+            if stamp == self._stamp:
+                continue
+            self._stamp = stamp
+            try:
+                manifest = await asyncio.to_thread(load_manifest, self.policy.manifest)
+            except ValueError as error:
+                log.error("persisted queries not reloaded, keeping the previous ones: %s", error)
+                continue
+            self._use(manifest)
+            log.info(
+                "persisted queries reloaded from %s: %d operations",
+                self.policy.manifest,
+                len(manifest.operations),
+            )
+
+    async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+            self._watching = None
 
     def lookup(self, op_id: str, client: str | None) -> str | None:
         """The document listed under ``op_id`` for ``client``, else for any client."""

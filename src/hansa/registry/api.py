@@ -7,6 +7,7 @@ database or composition raises reaches a client as a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -430,7 +431,11 @@ class Api:
         manifest = await self.service.registry.persisted_operations(
             request.path_params["graph"], request.query_params.get("client")
         )
-        return json_response(manifest)
+        body = orjson.dumps(manifest)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if etag in _etags(request.headers.get("if-none-match")):
+            return Response(status_code=304, headers={"etag": etag})
+        return Response(body, media_type="application/json", headers={"etag": etag})
 
 
 def _etags(header: str | None) -> set[str]:

@@ -30,6 +30,11 @@ def default_cache_dir() -> Path:
     return Path(base) / "hansa"
 
 
+def manifest_path(cache_dir: Path | None, graph: str) -> Path:
+    """Where a gateway keeps the graph's persisted operations fetched from the registry."""
+    return (cache_dir or default_cache_dir()) / f"{graph}.persisted-operations.json"
+
+
 class PublishedSource(SupergraphSource):
     """What the registry's answer and a directory's ``supergraph.json`` share: the answer's
     shape, its signatures, and the disk copy. Subclasses say how to fetch it."""
@@ -153,12 +158,17 @@ class RegistrySource(PublishedSource):
         timeout: float = 5.0,
         public_key: str | None = None,
         cache_dir: Path | None = None,
+        persisted_operations: bool = False,
     ) -> None:
         super().__init__(
             graph, variant, interval=interval, public_key=public_key, cache_dir=cache_dir
         )
         self.client = RegistryClient(url, token, timeout)
         self._etag: str | None = None
+        # The graph's persisted operations, kept beside the supergraph's copy; the
+        # persisted-queries plugin reloads the file when it changes.
+        self.manifest_file = manifest_path(cache_dir, graph) if persisted_operations else None
+        self._manifest_etag: str | None = None
 
     def describe(self) -> str:
         return f"{self.client.url} ({self.graph}@{self.variant})"
@@ -176,9 +186,27 @@ class RegistrySource(PublishedSource):
             raise SourceError(
                 f"the registry at {self.client.url} did not answer: {error}"
             ) from None
+        if self.manifest_file is not None:
+            await self._refresh_manifest()
         if answer.status == 304:
             return None
         if not isinstance(answer.body, dict):
             raise SourceError(f"the registry at {self.client.url} answered something unreadable")
         self._etag = answer.headers.get("etag")
         return answer.body
+
+    async def _refresh_manifest(self) -> None:
+        """Fetch the persisted operations when they changed; on failure keep the copy."""
+        assert self.manifest_file is not None
+        headers = {} if self._manifest_etag is None else {"if-none-match": self._manifest_etag}
+        try:
+            answer = await self.client.request(
+                "GET", f"/graphs/{self.graph}/persisted-operations", headers=headers, ok=(200, 304)
+            )
+        except ClientError as error:
+            log.warning("persisted operations not refreshed from the registry: %s", error)
+            return
+        if answer.status == 304:
+            return
+        await asyncio.to_thread(write_atomically, self.manifest_file, orjson.dumps(answer.body))
+        self._manifest_etag = answer.headers.get("etag")
