@@ -288,6 +288,22 @@ def _registry_source(registry: GatewayRegistrySection) -> SupergraphSource:
     if registry.graph is None:
         raise click.UsageError("--registry needs --graph (or [gateway.registry] graph)")
     cache_dir = None if registry.cache_dir is None else Path(registry.cache_dir)
+    if registry.url.startswith("s3://"):
+        from hansa.gateway.sources import SourceError
+        from hansa.gateway.sources.bucket import BucketSource
+
+        try:
+            return BucketSource(
+                registry.url,
+                registry.graph,
+                registry.variant,
+                endpoint_url=registry.s3_endpoint_url,
+                interval=registry.poll_interval_secs,
+                public_key=registry.public_key,
+                cache_dir=cache_dir,
+            )
+        except SourceError as error:
+            raise click.ClickException(str(error)) from None
     if registry.url.startswith("file://"):
         return DirectorySource(
             Path(registry.url.removeprefix("file://")),

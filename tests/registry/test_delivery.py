@@ -323,3 +323,78 @@ def test_the_gateway_safelists_the_persisted_operations_published_to_the_registr
         finally:
             gateway.terminate()
             gateway.communicate(timeout=10)
+
+
+@contextmanager
+def s3_server() -> Iterator[str]:
+    """An S3-compatible server on loopback (moto's), with a versioned bucket."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint)
+    client.create_bucket(Bucket="supergraphs")
+    client.put_bucket_versioning(
+        Bucket="supergraphs", VersioningConfiguration={"Status": "Enabled"}
+    )
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+def test_gateways_can_read_the_bucket_a_registry_publishes_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from hansa.registry.app import RegistrySettings, create_registry_app
+
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ):
+        monkeypatch.setenv(name, value)
+    with s3_server() as endpoint, demo_subgraph_urls() as urls:
+        settings = RegistrySettings(
+            database=f"sqlite:///{tmp_path}/registry.db",
+            admin_token=ADMIN,
+            publish_bucket="s3://supergraphs/graphs",
+            s3_endpoint_url=endpoint,
+        )
+        with serving(create_registry_app(settings)) as (registry_url,):
+            registry = Client(registry_url)
+            for name, sdl in SDL.items():
+                registry.publish(name, "v1", sdl, url=urls[name])
+            key = registry.call("GET", "/signing-key").json()["public_key"]
+            config = tmp_path / "hansa.toml"
+            config.write_text(
+                "[gateway.registry]\n"
+                'url = "s3://supergraphs/graphs"\n'
+                f's3_endpoint_url = "{endpoint}"\n'
+                'graph = "shop"\n'
+                "poll_interval_secs = 0.2\n"
+                f'public_key = "{key}"\n'
+                f'cache_dir = "{tmp_path / "cache"}"\n'
+            )
+            gateway, url = start_gateway("--config", str(config))
+            try:
+                assert knows_birth_year_eventually(url)
+                assert post_graphql(url, BIRTH_YEAR).headers["x-hansa-composition"] == "3"
+                registry.publish("accounts", "v2", V2, url=urls["accounts"])
+                eventually(lambda: not knows_birth_year(url))
+            finally:
+                gateway.terminate()
+                gateway.communicate(timeout=10)
+        versions = boto3.client("s3", endpoint_url=endpoint).list_object_versions(
+            Bucket="supergraphs", Prefix="graphs/shop/prod/supergraph.json"
+        )["Versions"]
+        assert len(versions) == 4  # one object version per served change
+
+
+def knows_birth_year_eventually(url: str) -> bool:
+    return bool(first_answer(url, BIRTH_YEAR) == {"data": {"me": {"birthYear": 1815}}})

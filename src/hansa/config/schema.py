@@ -56,8 +56,12 @@ class ServerTlsSection:
 class GatewayRegistrySection:
     url: str | None = key(
         None,
-        "Take the supergraph from a Hansa registry (`http(s)://HOST:4100`) or from the directory"
-        " a registry publishes to (`file:///PATH`), instead of `supergraph`/`subgraphs`.",
+        "Take the supergraph from a Hansa registry (`http(s)://HOST:4100`), or from where a"
+        " registry publishes: a directory (`file:///PATH`) or a bucket (`s3://BUCKET/PREFIX`);"
+        " instead of `supergraph`/`subgraphs`.",
+    )
+    s3_endpoint_url: str | None = key(
+        None, "With `s3://`: an S3-compatible service's URL (MinIO, Ceph, R2); default AWS."
     )
     graph: str | None = key(None, "The registry's graph to serve.")
     variant: str = key("prod", "The graph's variant to serve.")
@@ -660,8 +664,16 @@ class RegistrySection:
     )
     publish_dir: str | None = key(
         None,
-        "Also write every variant's served supergraph to `PATH/GRAPH/VARIANT/` (and each"
-        " composition as `compositions/N.json`), for gateways that read a directory.",
+        "Also write every variant's served supergraph to `PATH/GRAPH/VARIANT/supergraph.json`"
+        " (and each composition as `compositions/N.json`), for gateways that read a directory.",
+    )
+    publish_bucket: str | None = key(
+        None,
+        "Also write them to an S3-compatible bucket, `s3://BUCKET/PREFIX` (same layout; with"
+        " bucket versioning, every change is an object version). Needs `hansa[s3]`.",
+    )
+    s3_endpoint_url: str | None = key(
+        None, "With `publish_bucket`: an S3-compatible service's URL; default AWS."
     )
     usage_days: int = key(
         30, "Checks: the window of usage reports a breaking change is weighed against.", minimum=1

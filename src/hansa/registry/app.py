@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from hansa.registry.api import Api, json_response
 from hansa.registry.db import open_database
 from hansa.registry.openapi import openapi_document
+from hansa.registry.publishing import BucketPublisher, DirectoryPublisher, Publisher
 from hansa.registry.service import CheckSettings, RegistryService
 from hansa.registry.store import Registry
 
@@ -36,10 +37,25 @@ class RegistrySettings:
     admin_token: str | None = None
     signing_key: str | None = None
     publish_dir: Path | None = None
+    publish_bucket: str | None = None  # s3://BUCKET/PREFIX
+    s3_endpoint_url: str | None = None  # an S3-compatible service's URL (MinIO, Ceph, ...)
     checks: CheckSettings = field(default_factory=CheckSettings)
 
 
-async def open_service(settings: RegistrySettings, out: TextIO = sys.stdout) -> RegistryService:
+def publishers_for(settings: RegistrySettings) -> list[Publisher]:
+    """The targets served supergraphs are also written to; ``PublishError`` when one cannot
+    be set up (so the registry refuses to start rather than silently not publishing)."""
+    publishers: list[Publisher] = []
+    if settings.publish_dir is not None:
+        publishers.append(DirectoryPublisher(settings.publish_dir))
+    if settings.publish_bucket is not None:
+        publishers.append(BucketPublisher(settings.publish_bucket, settings.s3_endpoint_url))
+    return publishers
+
+
+async def open_service(
+    settings: RegistrySettings, publishers: list[Publisher], out: TextIO = sys.stdout
+) -> RegistryService:
     """The database opened and migrated, the signing key loaded, the first admin token made."""
     db = await open_database(settings.database)
     registry = await Registry.open(db, settings.signing_key)
@@ -53,17 +69,18 @@ async def open_service(settings: RegistrySettings, out: TextIO = sys.stdout) -> 
                 file=out,
                 flush=True,
             )
-    service = RegistryService(registry, settings.checks, settings.publish_dir)
+    service = RegistryService(registry, settings.checks, publishers)
     await service.sync_published()
     return service
 
 
 def create_registry_app(settings: RegistrySettings) -> Starlette:
+    publishers = publishers_for(settings)
     api = Api()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        service = await open_service(settings)
+        service = await open_service(settings, publishers)
         api.bind(service)
         log.info("registry ready; signing key (public) %s", service.public_key)
         try:

@@ -95,18 +95,21 @@ def registry() -> None:
     default=None,
     help="Also write served supergraphs here for gateways that read a directory.",
 )
+@click.option("--publish-bucket", default=None, help="Also write them to s3://BUCKET/PREFIX.")
 def serve(
     config_path: Path | None,
     database: str | None,
     host: str | None,
     port: int | None,
     publish_dir: Path | None,
+    publish_bucket: str | None,
 ) -> None:
     """Serve the registry: the JSON API, /openapi.json and the web UI."""
     from hansa.config import ConfigError, HansaConfig, load_config
     from hansa.http.serve import Binding, run_servers
     from hansa.logs import configure_logging
     from hansa.registry.app import RegistrySettings, create_registry_app
+    from hansa.registry.publishing import PublishError
     from hansa.registry.service import CheckSettings
 
     try:
@@ -116,21 +119,25 @@ def serve(
     section = settings.registry
     listen_host, _, listen_port = section.listen.rpartition(":")
     where = publish_dir or (None if section.publish_dir is None else Path(section.publish_dir))
-    app = create_registry_app(
-        RegistrySettings(
-            database=database or section.database,
-            admin_token=section.admin_token,
-            signing_key=section.signing_key,
-            publish_dir=where,
-            checks=CheckSettings(
-                usage_days=section.usage_days,
-                usage_threshold=section.usage_threshold,
-                exclude_clients=list(section.exclude_clients),
-                plan_regression=section.plan_regression,
-                top_operations=section.top_operations,
-            ),
-        )
+    settings_for_app = RegistrySettings(
+        database=database or section.database,
+        admin_token=section.admin_token,
+        signing_key=section.signing_key,
+        publish_dir=where,
+        publish_bucket=publish_bucket or section.publish_bucket,
+        s3_endpoint_url=section.s3_endpoint_url,
+        checks=CheckSettings(
+            usage_days=section.usage_days,
+            usage_threshold=section.usage_threshold,
+            exclude_clients=list(section.exclude_clients),
+            plan_regression=section.plan_regression,
+            top_operations=section.top_operations,
+        ),
     )
+    try:
+        app = create_registry_app(settings_for_app)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
     configure_logging(settings.telemetry.log_format)
     bind_host, bind_port = host or listen_host or "127.0.0.1", port or int(listen_port or 4100)
     click.echo(f"Hansa registry at http://{bind_host}:{bind_port}/", err=True)

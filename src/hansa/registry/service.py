@@ -10,14 +10,13 @@ import asyncio
 import difflib
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
 from graphql import print_schema
 
 from hansa.composition import SubgraphInput, compose
-from hansa.registry.files import write_atomically
+from hansa.registry.publishing import Publisher, PublishError
 from hansa.registry.store import Composition, PublishResult, Registry, RegistryError, Served
 from hansa.supergraph import SupergraphError, read_supergraph
 
@@ -60,11 +59,11 @@ class RegistryService:
         self,
         registry: Registry,
         checks: CheckSettings | None = None,
-        publish_dir: Path | None = None,
+        publishers: list[Publisher] | None = None,
     ) -> None:
         self.registry = registry
         self.checks = checks or CheckSettings()
-        self.publish_dir = publish_dir
+        self.publishers = publishers or []
         self._publishing = asyncio.Lock()  # one writer of the directory, latest state last
 
     @property
@@ -115,11 +114,11 @@ class RegistryService:
         return served
 
     async def _written(self, composition: Composition) -> None:
-        if self.publish_dir is None:
+        if not self.publishers:
             return
-        folder = self.publish_dir / composition.graph / composition.variant
+        folder = f"{composition.graph}/{composition.variant}"
         await self._write(
-            folder / "compositions" / f"{composition.number}.json",
+            f"{folder}/compositions/{composition.number}.json",
             orjson.dumps(composition.to_json()),
         )
         await self._write_served(composition.graph, composition.variant)
@@ -127,23 +126,24 @@ class RegistryService:
     async def _write_served(self, graph: str, variant: str) -> None:
         """Write what the variant serves now. Read under the lock, so concurrent writes end
         with the newest state on disk whatever order they finish in."""
-        if self.publish_dir is None:
+        if not self.publishers:
             return
         async with self._publishing:
             try:
                 served = await self.registry.served(graph, variant)
             except RegistryError:  # a forced composition before any valid one: nothing served
                 return
-            path = self.publish_dir / graph / variant / "supergraph.json"
-            await self._write(path, orjson.dumps(self.served_json(served)))
+            key = f"{graph}/{variant}/supergraph.json"
+            await self._write(key, orjson.dumps(self.served_json(served)))
 
-    async def _write(self, path: Path, data: bytes) -> None:
-        """A committed change is committed: a directory that cannot be written is logged,
-        and the next change (or the next start) writes it again."""
-        try:
-            await asyncio.to_thread(write_atomically, path, data)
-        except OSError as error:
-            log.error("cannot publish to %s: %s", path, error)
+    async def _write(self, key: str, data: bytes) -> None:
+        """A committed change is committed: a target that cannot be written is logged, and
+        the next change (or the next start) writes it again."""
+        for publisher in self.publishers:
+            try:
+                await publisher.put(key, data)
+            except PublishError as error:
+                log.error("cannot publish to %s: %s", publisher.describe(), error)
 
     async def sync_published(self) -> None:
         """At start: every variant's served state, in case a change landed before a crash
