@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,8 +31,10 @@ async def reload_from(app: GatewayApp, source: SupergraphSource) -> bool:
     try:
         loaded = await source.load()
     except SourceError as error:
-        log.error("%s; still serving the previous supergraph", error)
+        _failing(source, f"{error}; still serving the previous supergraph")
         return False
+    if _FAILING.pop(id(source), None) is not None:
+        log.info("%s answers again", source.describe())
     if loaded is None:
         return False
     try:
@@ -56,6 +59,22 @@ async def reload_from(app: GatewayApp, source: SupergraphSource) -> bool:
     source.accepted(loaded)
     log.info("supergraph %s loaded from %s", loaded.version, loaded.origin)
     return True
+
+
+# Per source: the last failure logged and when. A registry that is down for an hour is one
+# error a minute in the log, not one per poll.
+_FAILING: dict[int, tuple[str, float]] = {}
+REPEAT_EVERY = 60.0
+
+
+def _failing(source: SupergraphSource, message: str) -> None:
+    last = _FAILING.get(id(source))
+    now = time.monotonic()
+    if last is not None and last[0] == message and now - last[1] < REPEAT_EVERY:
+        log.debug("%s", message)
+        return
+    _FAILING[id(source)] = (message, now)
+    log.error("%s", message)
 
 
 def canary_route(loaded: Loaded, main: Gateway) -> CanaryRoute | None:

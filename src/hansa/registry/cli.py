@@ -109,6 +109,7 @@ def serve(
     from hansa.http.serve import Binding, run_servers
     from hansa.logs import configure_logging
     from hansa.registry.app import RegistrySettings, create_registry_app
+    from hansa.registry.db import DatabaseError
     from hansa.registry.publishing import PublishError
     from hansa.registry.service import CheckSettings
 
@@ -136,7 +137,10 @@ def serve(
     )
     try:
         app = create_registry_app(settings_for_app)
-    except PublishError as error:
+        # Open and migrate once before serving: a database that cannot be used stops here,
+        # with its reason, instead of inside the server's start-up.
+        asyncio.run(_migrate(settings_for_app.database))
+    except (PublishError, DatabaseError) as error:
         raise click.ClickException(str(error)) from None
     configure_logging(settings.telemetry.log_format)
     bind_host, bind_port = host or listen_host or "127.0.0.1", port or int(listen_port or 4100)
@@ -147,6 +151,12 @@ def serve(
         raise click.ClickException(
             f"cannot listen on {bind_host}:{bind_port}: {error.strerror}"
         ) from None
+
+
+async def _migrate(database: str) -> None:
+    from hansa.registry.db import open_database
+
+    await (await open_database(database)).close()
 
 
 @registry.command("publish")

@@ -176,6 +176,10 @@ class SqliteDatabase(Database):
         await self._reader.close()
 
 
+# What asyncpg raises when a statement fails or the server cannot be talked to.
+_POSTGRES_FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+
+
 class _PostgresConnection(Connection):
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
@@ -183,14 +187,14 @@ class _PostgresConnection(Connection):
     async def execute(self, sql: str, *args: Any) -> None:
         try:
             await self._connection.execute(sql, *args)
-        except asyncpg.PostgresError as error:
-            raise DatabaseError(str(error)) from error
+        except _POSTGRES_FAILURES as error:
+            raise DatabaseError(str(error) or type(error).__name__) from error
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         try:
             return [dict(r) for r in await self._connection.fetch(sql, *args)]
-        except asyncpg.PostgresError as error:
-            raise DatabaseError(str(error)) from error
+        except _POSTGRES_FAILURES as error:
+            raise DatabaseError(str(error) or type(error).__name__) from error
 
 
 class PostgresDatabase(Database):
@@ -210,13 +214,19 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield _PostgresConnection(connection)
+        try:
+            async with self._pool.acquire() as connection, connection.transaction():
+                yield _PostgresConnection(connection)
+        except _POSTGRES_FAILURES as error:  # the server went away, at BEGIN or COMMIT
+            raise DatabaseError(str(error) or type(error).__name__) from error
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
-        async with self._pool.acquire() as connection:
-            yield _PostgresConnection(connection)
+        try:
+            async with self._pool.acquire() as connection:
+                yield _PostgresConnection(connection)
+        except _POSTGRES_FAILURES as error:
+            raise DatabaseError(str(error) or type(error).__name__) from error
 
     async def close(self) -> None:
         await self._pool.close()
