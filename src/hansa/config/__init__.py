@@ -11,9 +11,15 @@ from hansa.config.schema import HansaConfig
 
 if TYPE_CHECKING:
     from hansa.cache.settings import CacheSettings
-    from hansa.config.schema import CacheSection, PersistedQueriesSection, SubgraphTlsSection
+    from hansa.config.schema import (
+        CacheSection,
+        GatewayRegistrySection,
+        PersistedQueriesSection,
+        SubgraphTlsSection,
+    )
     from hansa.gateway.config import GatewayConfig
     from hansa.plugins.persisted_queries import PersistedQueriesPolicy
+    from hansa.plugins.usage import UsageDestination
     from hansa.transport.tls import ClientTls, ServerTls
 
 __all__ = [
@@ -57,6 +63,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         request_log=config.telemetry.request_log,
         usage_file=telemetry.usage_file,
         usage_flush_secs=telemetry.usage_flush_secs,
+        usage_registry=_usage_registry(gateway.registry),
         tracing=TracingPolicy(
             telemetry.otlp_endpoint, min(1.0, max(0.0, telemetry.sampling)), telemetry.service_name
         )
@@ -189,6 +196,16 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         if tenants.enabled
         else None,
     )
+
+
+def _usage_registry(section: GatewayRegistrySection) -> UsageDestination | None:
+    from hansa.plugins.usage import UsageDestination
+
+    if not section.report_usage or section.graph is None or section.url is None:
+        return None
+    if not section.url.startswith(("http://", "https://")):
+        return None  # a directory or a bucket: no registry to report to
+    return UsageDestination(section.url, section.graph, section.variant, section.token)
 
 
 def _persisted_queries(section: PersistedQueriesSection) -> PersistedQueriesPolicy | None:

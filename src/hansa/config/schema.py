@@ -84,6 +84,11 @@ class GatewayRegistrySection:
         "Where the last good supergraph is kept, to start from when the registry is unreachable;"
         " default `$XDG_CACHE_HOME/hansa` (`~/.cache/hansa`).",
     )
+    report_usage: bool = key(
+        True,
+        "Send usage reports (which operations and fields clients use) to the registry every"
+        " `[telemetry] usage_flush_secs`, for its checks and deprecations.",
+    )
     persisted_operations: bool = key(
         False,
         "Safelist the graph's persisted operations published to the registry (kept in"

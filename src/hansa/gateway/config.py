@@ -15,6 +15,7 @@ from hansa.plugins.rate_limit import RateLimitPolicy
 from hansa.plugins.retries import RetryPolicy
 from hansa.plugins.tenancy import TenancyPolicy
 from hansa.plugins.tracing import TracingPolicy
+from hansa.plugins.usage import UsageDestination
 from hansa.transport.tls import ClientTls
 
 
@@ -127,6 +128,8 @@ class GatewayConfig:
     # Usage reports appended to this file (``plugins/usage.py``); None: off.
     usage_file: str | None = None
     usage_flush_secs: float = 60.0
+    # Usage reports sent to a registry too (``[gateway.registry] report_usage``).
+    usage_registry: UsageDestination | None = None
     # OpenTelemetry traces over OTLP/HTTP (``plugins/tracing.py``); None: off.
     tracing: TracingPolicy | None = None
     # Plugins to load, as ``"package.module:Name"``: a ``Plugin`` subclass or a factory, called

@@ -76,8 +76,11 @@ def configured_plugins(config: GatewayConfig) -> list[Plugin]:
     plugins.append(authorization)
     if config.demand_control is not None:
         plugins.append(DemandControl(config.demand_control))
-    if config.usage_file is not None:  # operations that were admitted and validated
-        plugins.append(UsageReports(config.usage_file, config.usage_flush_secs))
+    if config.usage_file is not None or config.usage_registry is not None:
+        # Operations that were admitted and validated.
+        plugins.append(
+            UsageReports(config.usage_file, config.usage_flush_secs, registry=config.usage_registry)
+        )
     if config.cache is not None:  # after authorization: its outcome is part of every key
         store = config.cache.store()
         if config.cache.responses:

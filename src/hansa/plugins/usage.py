@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,40 @@ MAX_DOCUMENT_CHARS = 64 * 1024  # longer documents are reported without their te
 MAX_PERIOD_DOCUMENT_CHARS = 16 * 1024 * 1024  # document text kept per period, at most
 
 
+MAX_UNSENT = 60  # periods held while the registry is down: an hour at the default flush
+
+
+@dataclass(frozen=True)
+class UsageDestination:
+    """A registry variant the gateway reports usage to (``POST .../usage``)."""
+
+    url: str
+    graph: str
+    variant: str
+    token: str | None = None
+
+    async def send(self, report: dict[str, Any]) -> None:
+        from hansa.registry.client import RegistryClient, variant_path
+
+        client = RegistryClient(self.url, self.token, timeout=10)
+        await client.post(f"{variant_path(self.graph, self.variant)}/usage", report)
+
+
 class UsageReports(Plugin):
     name = "usage"
 
-    def __init__(self, path: str, flush_secs: float = 60.0) -> None:
-        self.path = Path(path)
+    def __init__(
+        self,
+        path: str | None,
+        flush_secs: float = 60.0,
+        *,
+        registry: UsageDestination | None = None,
+    ) -> None:
+        self.path = None if path is None else Path(path)
         self.flush_secs = flush_secs
+        self.registry = registry
+        # Reports the registry did not take yet (it was down), oldest first, bounded.
+        self._unsent: list[dict[str, Any]] = []
         self.operations: Counter[tuple[str, str | None, str, str | None, str | None]] = Counter()
         self.fields: Counter[str] = Counter()
         self.clients: dict[str, Counter[str]] = {}
@@ -172,17 +201,37 @@ class UsageReports(Plugin):
             return
         # Shielded: a period taken out of the counters is written even when the flushing task
         # is cancelled meanwhile (``close`` waits for the write instead of losing the period).
-        self._writing = asyncio.ensure_future(self._write(orjson.dumps(report) + b"\n"))
+        self._writing = asyncio.ensure_future(self._write(report))
         await asyncio.shield(self._writing)
 
-    async def _write(self, line: bytes) -> None:
-        try:
-            await asyncio.to_thread(self._append, line)
-        except OSError as error:
-            log.warning("cannot write usage to %s: %s", self.path, error.strerror or error)
+    async def _write(self, report: dict[str, Any]) -> None:
+        if self.path is not None:
+            try:
+                await asyncio.to_thread(self._append, self.path, orjson.dumps(report) + b"\n")
+            except OSError as error:
+                log.warning("cannot write usage to %s: %s", self.path, error.strerror or error)
+        if self.registry is not None:
+            await self._send(report)
 
-    def _append(self, line: bytes) -> None:
-        with self.path.open("ab") as file:
+    async def _send(self, report: dict[str, Any]) -> None:
+        """To the registry, with what an outage held back; kept for the next flush when it
+        is still down (at most ``MAX_UNSENT`` periods, oldest dropped first)."""
+        from hansa.registry.client import ClientError
+
+        assert self.registry is not None
+        self._unsent.append(report)
+        del self._unsent[:-MAX_UNSENT]
+        while self._unsent:
+            try:
+                await self.registry.send(self._unsent[0])
+            except ClientError as error:
+                log.warning("usage not sent to the registry (kept for the next try): %s", error)
+                return
+            self._unsent.pop(0)
+
+    @staticmethod
+    def _append(path: Path, line: bytes) -> None:
+        with path.open("ab") as file:
             file.write(line)
 
     async def start(self) -> None:

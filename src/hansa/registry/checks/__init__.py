@@ -92,7 +92,9 @@ def run_checks(
         )
         changes = apply_usage(changes, usage, exclude_clients=excluded, threshold=threshold)
         if plan_regression:
-            regressions = plan_regressions(old, new, usage.top_operations(top_operations))
+            regressions = plan_regressions(
+                old, new, usage.top_operations(top_operations, exclude_clients, threshold)
+            )
     return CheckReport(changes, regressions)
 
 

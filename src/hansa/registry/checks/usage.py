@@ -60,7 +60,8 @@ class Usage:
             lambda: defaultdict(Counter)
         )
         self._totals: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._operations: dict[str, list[Any]] = {}  # hash -> [name, document, count]
+        # hash -> [name, document, count, {client: count}]
+        self._operations: dict[str, list[Any]] = {}
 
     @classmethod
     def from_reports(
@@ -116,12 +117,14 @@ class Usage:
         for operation in report.get("operations") or ():
             if not isinstance(operation, Mapping) or not isinstance(operation.get("hash"), str):
                 raise UsageError("operations: each entry needs a hash")
-            entry = self._operations.setdefault(operation["hash"], [None, None, 0])
+            entry = self._operations.setdefault(operation["hash"], [None, None, 0, Counter()])
             entry[0] = operation.get("name") or entry[0]
             document = operation.get("document")
             if isinstance(document, str) and document:
                 entry[1] = document
-            entry[2] += _count(operation.get("count", 0), operation["hash"])
+            n = _count(operation.get("count", 0), operation["hash"])
+            entry[2] += n
+            entry[3][str(operation.get("client_name") or "")] += n
 
     # Questions ----------------------------------------------------------------------------
 
@@ -142,13 +145,20 @@ class Usage:
             if counts.get(coordinate)
         }
 
-    def top_operations(self, n: int) -> list[OperationUsage]:
-        """The ``n`` operations run most, most first (ties by hash)."""
-        ranked = sorted(self._operations.items(), key=lambda item: (-item[1][2], item[0]))
-        return [
-            OperationUsage(hash, name, document, count)
-            for hash, (name, document, count) in ranked[: max(n, 0)]
+    def top_operations(
+        self, n: int, exclude_clients: Iterable[str] = (), threshold: int = 0
+    ) -> list[OperationUsage]:
+        """The ``n`` operations run most (by clients other than ``exclude_clients``, more than
+        ``threshold`` times), most first (ties by hash)."""
+        excluded = set(exclude_clients)
+        counted = [
+            (hash, name, document, sum(c for k, c in clients.items() if k not in excluded))
+            for hash, (name, document, _, clients) in self._operations.items()
         ]
+        ranked = sorted(
+            (e for e in counted if e[3] > max(threshold, 0)), key=lambda e: (-e[3], e[0])
+        )
+        return [OperationUsage(*entry) for entry in ranked[: max(n, 0)]]
 
     def per_day(self, coordinate: str, exclude_clients: Iterable[str] = ()) -> dict[date, int]:
         """Requests that used ``coordinate`` on each reported day (0 on days without)."""
