@@ -36,7 +36,6 @@ def nats_url() -> str:
     return require("NATS", 4222, "nats://127.0.0.1:4222")
 
 
-
 @contextlib.contextmanager
 def postgres_database() -> Iterator[str]:
     """A new, empty PostgreSQL database for one test; dropped afterwards."""
