@@ -1,19 +1,14 @@
-"""The merged-schema (``validate_api``) and per-subgraph directive (``validate_directives``)
-validations: exactly Apollo's errors on the corpus cases they cover, nothing on valid inputs,
-and the rules the corpus does not reach."""
+"""The composition rules (``hansa.composition.rules``) through ``compose()``, as production runs
+them: exactly Apollo's errors on the corpus cases they cover, and the rules the corpus does not
+reach. (That valid inputs compose without errors is ``test_matches_reference.py``'s.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from hansa.composition import SubgraphInput
+from hansa.composition import SubgraphInput, compose
 from hansa.composition.errors import CompositionError
-from hansa.composition.merge import Merger
-from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
-from hansa.composition.validate_api import validate_api
-from hansa.composition.validate_directives import validate_subgraph_directives
 from tests.composition.cases import Case, cases
-from tests.federation.harness import all_scenarios, placeholder_url
 
 API_CODES = {
     "REFERENCED_INACCESSIBLE",
@@ -45,33 +40,14 @@ DIRECTIVE_CODES = {
 }
 
 
-def _read(inputs: list[SubgraphInput]) -> list[SubgraphDef]:
-    read = []
-    for sg in inputs:
-        parsed, problems = read_subgraph(sg.name, sg.url, sg.sdl)
-        assert not problems, [str(p) for p in problems]
-        assert parsed is not None
-        read.append(parsed)
-    return sorted(read, key=lambda s: s.name)
-
-
-def _directive_errors(read: list[SubgraphDef]) -> list[CompositionError]:
-    return [e for sg in read for e in validate_subgraph_directives(sg, read)]
-
-
-def _api_errors(read: list[SubgraphDef]) -> list[CompositionError]:
-    return validate_api(Merger(read).merge())
-
-
 def _run(sdls: dict[str, str], version: str, imports: str) -> list[CompositionError]:
     header = (
         f'extend schema @link(url: "https://specs.apollo.dev/federation/v{version}", '
         f"import: [{imports}])\n"
     )
-    read = _read(
+    return compose(
         [SubgraphInput(name, f"http://{name}", header + sdl) for name, sdl in sdls.items()]
-    )
-    return _directive_errors(read) + _api_errors(read)
+    ).errors
 
 
 def _pairs(errors: list[CompositionError]) -> list[tuple[str, str]]:
@@ -85,32 +61,12 @@ COVERED = [
     for c in cases("invalid")
     if {e["code"] for e in c.json("errors.json")} <= API_CODES | DIRECTIVE_CODES
 ]
-VALID_INPUTS = [pytest.param(c.subgraphs(), id=c.name) for c in cases("valid")] + [
-    pytest.param(
-        [SubgraphInput(sg.name, placeholder_url(sg.name), sg.sdl) for sg in s.subgraphs],
-        id=f"scenario-{s.name}",
-    )
-    for s in all_scenarios()
-    if s.composer == "fed2"
-]
 
 
 @pytest.mark.parametrize("case", COVERED)
 def test_invalid_case_reports_apollos_errors(case: Case) -> None:
-    read = _read(case.subgraphs())
     want = [(e["code"], e["message"]) for e in case.json("errors.json")]
-    if want[0][0] in API_CODES:
-        assert _pairs(_api_errors(read)) == want
-        assert _directive_errors(read) == []
-    else:
-        assert _pairs(_directive_errors(read)) == want
-
-
-@pytest.mark.parametrize("inputs", VALID_INPUTS)
-def test_valid_inputs_report_nothing(inputs: list[SubgraphInput]) -> None:
-    read = _read(inputs)
-    assert [str(e) for e in _directive_errors(read)] == []
-    assert [str(e) for e in _api_errors(read)] == []
+    assert _pairs(compose(case.subgraphs()).errors) == want
 
 
 # -- rules beyond the corpus --------------------------------------------------------------------
@@ -228,21 +184,24 @@ def test_contextual_argument_nullable_elsewhere_is_fine() -> None:
 
 
 def test_inaccessible_rules() -> None:
+    # Each subgraph is valid GraphQL (else compose stops at INVALID_GRAPHQL): the default value
+    # has the required ``c``, and ``T.f(a:)`` becomes required only by merging with "b".
     errors = _run(
         {
             "a": """
-            type Query { u: U e: E s(f: F = {a: 1, b: 2}): Int i: I }
+            type Query { u: U e: E s(f: F = {a: 1, b: 2, c: 3}): Int i: I }
             union U = A | B
             type A @inaccessible { x: Int }
             type B @inaccessible { y: Int }
             enum E { P @inaccessible Q @inaccessible }
             input F { a: Int b: Int @inaccessible c: Int! @inaccessible }
             interface I { f(a: Int @inaccessible): Int }
-            type T implements I { f(a: Int!): Int }
-            """
+            type T implements I { f(a: Int): Int @shareable }
+            """,
+            "b": "type T { f(a: Int!): Int @shareable }",
         },
         "2.3",
-        '"@key", "@inaccessible"',
+        '"@key", "@inaccessible", "@shareable"',
     )
     assert _pairs(errors) == [
         (
@@ -261,6 +220,11 @@ def test_inaccessible_rules() -> None:
         (
             "REQUIRED_INACCESSIBLE",
             'Input field "F.c" is @inaccessible but is a required input field of its type.',
+        ),
+        (
+            "DEFAULT_VALUE_USES_INACCESSIBLE",
+            'Input field "F.c" is @inaccessible but is used in the default value of '
+            '"Query.s(f:)", which is in the API schema.',
         ),
         (
             "REQUIRED_INACCESSIBLE",

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from hansa.composition.errors import CompositionError, Hint, Location
 from hansa.composition.merge import Merger
 from hansa.composition.printer import print_supergraph
+from hansa.composition.rules import (
+    drop_unused_fed1_externals,
+    validate_merged,
+    validate_subgraph,
+    validate_supergraph,
+)
 from hansa.composition.satisfiability import check_satisfiability, reachable_types
 from hansa.composition.subgraph_reader import SubgraphDef, read_subgraph
-from hansa.composition.validate_api import validate_inaccessible, validate_interface_fields
-from hansa.composition.validate_directives import validate_merge_rules, validate_subgraph_rules
-from hansa.composition.validate_subgraph import drop_unused_fed1_externals, validate_subgraph
 from hansa.supergraph import SupergraphError, read_supergraph
 
 
@@ -61,7 +64,7 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
         errors.extend(problems)
         if parsed is not None:
             everything.append(parsed)
-            problems = validate_subgraph(parsed) or validate_subgraph_rules(parsed)
+            problems = validate_subgraph(parsed)
             errors.extend(problems)
             if not problems:
                 drop_unused_fed1_externals(parsed)
@@ -78,15 +81,9 @@ def compose(subgraphs: Sequence[SubgraphInput]) -> Result:
     schema = merger.merge()
     if merger.stopped:
         return Result(None, merger.errors, merger.hints)
-    merge_errors = list(merger.errors)
-    for subgraph in read:
-        merge_errors.extend(validate_merge_rules(subgraph, read))
-    merge_errors.extend(validate_interface_fields(schema))
-    if merge_errors:
-        return Result(None, merge_errors, merger.hints)
-    hidden = validate_inaccessible(schema)
-    if hidden:
-        return Result(None, hidden, merger.hints)
+    invalid = validate_supergraph(schema, [*merger.errors, *validate_merged(read)])
+    if invalid:
+        return Result(None, invalid, merger.hints)
     sdl = print_supergraph(schema)
     try:
         supergraph = read_supergraph(sdl)

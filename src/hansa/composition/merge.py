@@ -25,6 +25,7 @@ from graphql import (
 from hansa.composition.errors import CompositionError, Hint, Location
 from hansa.composition.features import FEATURES, ORDER
 from hansa.composition.output import OutArg, OutEnumValue, OutField, OutSchema, OutType
+from hansa.composition.rules._field_sets import provided_fields
 from hansa.composition.subgraph_reader import (
     Applied,
     ArgDef,
@@ -39,7 +40,6 @@ from hansa.composition.type_merge import (
     output_merge,
     type_text,
 )
-from hansa.composition.validate_subgraph import provided_fields
 from hansa.supergraph.reader import parse_field_set
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})

@@ -1,21 +1,9 @@
-"""Validations Apollo runs on the merged supergraph: ``@inaccessible`` rules and interface fields.
-
-Apollo's merger ends with ``postMergeValidations`` (an interface field must exist on every type
-that implements the interface after merging: ``INTERFACE_FIELD_NO_IMPLEM``) and, only if that
-found nothing, computes the API schema, which is where misuses of ``@inaccessible`` surface
-(``validateInaccessibleElements`` of the inaccessible spec). Both work on the merged schema, so
-both take the :class:`OutSchema` the merger built, before it is printed.
-
-- :func:`validate_interface_fields`: ``INTERFACE_FIELD_NO_IMPLEM`` (a merge error).
-- :func:`validate_inaccessible`: ``REFERENCED_INACCESSIBLE``, ``ONLY_INACCESSIBLE_CHILDREN``,
-  ``REQUIRED_INACCESSIBLE``, ``IMPLEMENTED_BY_INACCESSIBLE``, ``DEFAULT_VALUE_USES_INACCESSIBLE``,
-  ``DISALLOWED_INACCESSIBLE``, ``QUERY_ROOT_TYPE_INACCESSIBLE``.
-- :func:`validate_api`: both, staged like Apollo (the ``@inaccessible`` rules only when every
-  interface field is implemented).
-
-Which subgraphs declare an interface field, or make a type implement an interface, is read
-back from the ``@join__type``/``@join__field``/``@join__implements`` applications.
-"""
+"""``REFERENCED_INACCESSIBLE``, ``ONLY_INACCESSIBLE_CHILDREN``, ``REQUIRED_INACCESSIBLE``,
+``IMPLEMENTED_BY_INACCESSIBLE``, ``DEFAULT_VALUE_USES_INACCESSIBLE``, ``DISALLOWED_INACCESSIBLE``,
+``QUERY_ROOT_TYPE_INACCESSIBLE``: the API schema (the supergraph without ``@inaccessible``
+elements) must still be a valid schema that clients can use. Apollo's
+``validateInaccessibleElements`` of the inaccessible spec, one walk over the merged schema, so
+one rule: its errors interleave by type."""
 
 from __future__ import annotations
 
@@ -24,7 +12,6 @@ from dataclasses import dataclass
 
 from graphql import (
     DirectiveDefinitionNode,
-    DirectiveNode,
     EnumValueNode,
     GraphQLError,
     ListTypeNode,
@@ -32,7 +19,6 @@ from graphql import (
     NamedTypeNode,
     NonNullTypeNode,
     ObjectValueNode,
-    ScalarTypeDefinitionNode,
     StringValueNode,
     TypeNode,
     ValueNode,
@@ -43,8 +29,9 @@ from graphql import (
     print_ast,
 )
 
-from hansa.composition.errors import CompositionError
 from hansa.composition.output import OutArg, OutField, OutSchema, OutType
+from hansa.composition.rules._common import directive_arg, directive_arg_text, parse_directives
+from hansa.composition.rules.context import SupergraphContext
 
 _BUILTIN_DIRECTIVES = frozenset({"include", "skip", "deprecated", "specifiedBy", "oneOf", "defer"})
 # Directive definitions of the specs the supergraph links (join, link and the features).
@@ -77,50 +64,8 @@ _TYPE_SYSTEM_LOCATIONS = (
 )
 
 
-def validate_api(schema: OutSchema) -> list[CompositionError]:
-    """The merged-schema validations, in Apollo's order: interface fields first (a merge error),
-    then, only if none, the ``@inaccessible`` rules of the API schema."""
-    errors = validate_interface_fields(schema)
-    if errors:
-        return errors
-    return validate_inaccessible(schema)
-
-
-# -- small helpers ------------------------------------------------------------------------------
-
-
 def _is_inaccessible(directives: Iterable[str]) -> bool:
     return any(d == "@inaccessible" or d.startswith("@inaccessible(") for d in directives)
-
-
-def _parse_directives(texts: Iterable[str]) -> list[DirectiveNode]:
-    """Printed directive applications (``@join__type(graph: A)``) as AST nodes."""
-    result: list[DirectiveNode] = []
-    for text in texts:
-        try:
-            document = parse(f"scalar _X {text}", no_location=True)
-        except GraphQLError:
-            continue
-        definition = document.definitions[0]
-        assert isinstance(definition, ScalarTypeDefinitionNode)
-        result.extend(definition.directives or ())
-    return result
-
-
-def _arg(directive: DirectiveNode, name: str) -> ValueNode | None:
-    return next((a.value for a in directive.arguments or () if a.name.value == name), None)
-
-
-def _arg_text(directive: DirectiveNode, name: str) -> str | None:
-    value = _arg(directive, name)
-    if isinstance(value, StringValueNode | EnumValueNode):
-        return value.value
-    return None
-
-
-def _arg_true(directive: DirectiveNode, name: str) -> bool:
-    value = _arg(directive, name)
-    return bool(getattr(value, "value", False) is True)
 
 
 def _type(text: str) -> TypeNode | None:
@@ -139,79 +84,6 @@ def _base_name(text: str) -> str:
 
 def _is_required(type_text: str, default: str | None) -> bool:
     return type_text.endswith("!") and default is None
-
-
-def _quoted_list(names: list[str], singular: str, plural: str) -> str:
-    quoted = [f'"{n}"' for n in names]
-    if len(quoted) == 1:
-        return f"{singular} {quoted[0]}"
-    return f"{plural} " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-# -- INTERFACE_FIELD_NO_IMPLEM --------------------------------------------------------------------
-
-
-def validate_interface_fields(schema: OutSchema) -> list[CompositionError]:
-    """Every field of an interface must exist on each type implementing it in the merged schema
-    (a type may implement the interface only in subgraphs where the interface lacks the field)."""
-    errors: list[CompositionError] = []
-    by_name = {t.name: t for t in schema.types}
-    graph_names = {enum: name for enum, name, _ in schema.graphs}
-    order = [enum for enum, _, _ in schema.graphs]
-    for out_type in schema.types:
-        if out_type.kind not in ("object", "interface"):
-            continue
-        present = {f.name for f in out_type.fields}
-        for itf_name in out_type.interfaces:
-            itf = by_name.get(itf_name)
-            if itf is None or itf.kind != "interface":
-                continue
-            for itf_field in itf.fields:
-                if itf_field.name in present:
-                    continue
-                declaring = _graphs_declaring_field(itf, itf_field)
-                implementing = {
-                    _arg_text(d, "graph")
-                    for d in _parse_directives(out_type.directives)
-                    if d.name.value == "join__implements" and _arg_text(d, "interface") == itf_name
-                }
-                with_field = [graph_names.get(g, g) for g in order if g in declaring]
-                with_type = [graph_names.get(g, g) for g in order if g in implementing]
-                errors.append(
-                    CompositionError(
-                        "INTERFACE_FIELD_NO_IMPLEM",
-                        f'Interface field "{itf.name}.{itf_field.name}" is declared in '
-                        f"{_quoted_list(with_field, 'subgraph', 'subgraphs')} but type "
-                        f'"{out_type.name}", which implements "{itf.name}" only in '
-                        f"{_quoted_list(with_type, 'subgraph', 'subgraphs')} does not have field "
-                        f'"{itf_field.name}".',
-                    )
-                )
-    return errors
-
-
-def _graphs_declaring_field(itf: OutType, itf_field: OutField) -> set[str]:
-    """Graphs (join enum values) where the interface, as an interface, has the field."""
-    as_interface: set[str] = set()
-    all_graphs: set[str] = set()
-    for d in _parse_directives(itf.directives):
-        if d.name.value != "join__type":
-            continue
-        graph = _arg_text(d, "graph")
-        if graph is None:
-            continue
-        all_graphs.add(graph)
-        if not _arg_true(d, "isInterfaceObject"):
-            as_interface.add(graph)
-    field_graphs = {
-        g
-        for d in _parse_directives(itf_field.directives)
-        if d.name.value == "join__field" and (g := _arg_text(d, "graph")) is not None
-    }
-    return (field_graphs or all_graphs) & as_interface
-
-
-# -- @inaccessible ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -254,15 +126,15 @@ def _feature_directive_names(schema: OutSchema) -> tuple[set[str], tuple[str, ..
     """Directive names (and name prefixes) that belong to a linked spec."""
     names: set[str] = set(_SPEC_DIRECTIVES)
     prefixes: list[str] = list(_SPEC_PREFIXES)
-    for link in _parse_directives(schema.links):
-        url = _arg_text(link, "url") or ""
-        alias = _arg_text(link, "as")
+    for link in parse_directives(schema.links):
+        url = directive_arg_text(link, "url") or ""
+        alias = directive_arg_text(link, "as")
         parts = [p for p in url.rstrip("/").split("/") if p]
         spec_name = alias or (parts[-2] if len(parts) >= 2 else "")
         if spec_name:
             names.add(spec_name)
             prefixes.append(spec_name + "__")
-        imports = _arg(link, "import")
+        imports = directive_arg(link, "import")
         for item in imports.values if isinstance(imports, ListValueNode) else ():
             if isinstance(item, StringValueNode):
                 names.add(item.value.lstrip("@"))
@@ -279,14 +151,12 @@ def _feature_directive_names(schema: OutSchema) -> tuple[set[str], tuple[str, ..
 
 
 class _Inaccessible:
-    def __init__(self, schema: OutSchema) -> None:
+    def __init__(self, context: SupergraphContext) -> None:
+        schema = context.schema
         self.schema = schema
         self.types = {t.name: t for t in schema.types}
         self.directives = _directive_definitions(schema)
-        self.errors: list[CompositionError] = []
-
-    def error(self, code: str, message: str) -> None:
-        self.errors.append(CompositionError(code, message))
+        self.report = context.report
 
     # whether an element is hidden -----------------------------------------------------------
 
@@ -302,7 +172,7 @@ class _Inaccessible:
 
     # the rules --------------------------------------------------------------------------------
 
-    def run(self) -> list[CompositionError]:
+    def run(self) -> None:
         referencers = self._default_value_referencers()
         query_root = self.schema.roots.get("query", "Query")
         for t in self.schema.types:
@@ -311,18 +181,17 @@ class _Inaccessible:
             else:
                 self._visible_type(t, referencers)
         self._directive_rules()
-        return self.errors
 
     def _hidden_type(self, t: OutType, query_root: str) -> None:
         for coordinate, in_api in self._type_referencers(t.name):
             if in_api:
-                self.error(
+                self.report(
                     "REFERENCED_INACCESSIBLE",
                     f'Type "{t.name}" is @inaccessible but is referenced by "{coordinate}", '
                     "which is in the API schema.",
                 )
         if t.name == query_root:
-            self.error(
+            self.report(
                 "QUERY_ROOT_TYPE_INACCESSIBLE",
                 f'Type "{t.name}" is @inaccessible but is the root query type, which must be '
                 "in the API schema.",
@@ -360,20 +229,20 @@ class _Inaccessible:
         if t.kind in ("object", "interface", "input"):
             if t.fields and all(_is_inaccessible(f.directives) for f in t.fields):
                 what = "input fields" if t.kind == "input" else "fields"
-                self.error(
+                self.report(
                     "ONLY_INACCESSIBLE_CHILDREN",
                     f'Type "{t.name}" is in the API schema but all of its {what} are @inaccessible.',
                 )
         elif t.kind == "union":
             if t.members and all(self.type_hidden(m) for m in t.members):
-                self.error(
+                self.report(
                     "ONLY_INACCESSIBLE_CHILDREN",
                     f'Type "{t.name}" is in the API schema but all of its members are @inaccessible.',
                 )
         elif (
             t.kind == "enum" and t.values and all(_is_inaccessible(v.directives) for v in t.values)
         ):
-            self.error(
+            self.report(
                 "ONLY_INACCESSIBLE_CHILDREN",
                 f'Type "{t.name}" is in the API schema but all of its values are @inaccessible.',
             )
@@ -385,14 +254,14 @@ class _Inaccessible:
                     continue
                 coordinate = f"{t.name}.{f.name}"
                 if _is_required(f.type, f.default):
-                    self.error(
+                    self.report(
                         "REQUIRED_INACCESSIBLE",
                         f'Input field "{coordinate}" is @inaccessible but is a required input '
                         "field of its type.",
                     )
                 for referencer, in_api in referencers.get(("input", coordinate), ()):
                     if in_api:
-                        self.error(
+                        self.report(
                             "DEFAULT_VALUE_USES_INACCESSIBLE",
                             f'Input field "{coordinate}" is @inaccessible but is used in the '
                             f'default value of "{referencer}", which is in the API schema.',
@@ -404,7 +273,7 @@ class _Inaccessible:
                 coordinate = f"{t.name}.{v.name}"
                 for referencer, in_api in referencers.get(("enum", coordinate), ()):
                     if in_api:
-                        self.error(
+                        self.report(
                             "DEFAULT_VALUE_USES_INACCESSIBLE",
                             f'Enum value "{coordinate}" is @inaccessible but is used in the '
                             f'default value of "{referencer}", which is in the API schema.',
@@ -430,7 +299,7 @@ class _Inaccessible:
                 for itf in implemented:
                     itf_field = _field(itf, f.name)
                     if itf_field is not None and self.field_in_api(itf, itf_field):
-                        self.error(
+                        self.report(
                             "IMPLEMENTED_BY_INACCESSIBLE",
                             f'Field "{t.name}.{f.name}" is @inaccessible but implements the '
                             f'interface field "{itf.name}.{f.name}", which is in the API schema.',
@@ -441,7 +310,7 @@ class _Inaccessible:
                     continue
                 coordinate = f"{t.name}.{f.name}({a.name}:)"
                 if _is_required(a.type, a.default):
-                    self.error(
+                    self.report(
                         "REQUIRED_INACCESSIBLE",
                         f'Argument "{coordinate}" is @inaccessible but is a required argument '
                         "of its field.",
@@ -455,7 +324,7 @@ class _Inaccessible:
                         and self.arg_in_api(impl, impl_field, impl_arg)
                         and _is_required(impl_arg.type, impl_arg.default)
                     ):
-                        self.error(
+                        self.report(
                             "REQUIRED_INACCESSIBLE",
                             f'Argument "{coordinate}" is @inaccessible but is implemented by the '
                             f'required argument "{impl.name}.{f.name}({a.name}:)", which is in '
@@ -469,7 +338,7 @@ class _Inaccessible:
                         and itf_arg is not None
                         and self.arg_in_api(itf, itf_field, itf_arg)
                     ):
-                        self.error(
+                        self.report(
                             "IMPLEMENTED_BY_INACCESSIBLE",
                             f'Argument "{coordinate}" is @inaccessible but implements the '
                             f'interface argument "{itf.name}.{f.name}({a.name}:)", which is in '
@@ -483,14 +352,14 @@ class _Inaccessible:
             coordinate = f"@{directive.name}"
             if directive.name in _BUILTIN_DIRECTIVES:
                 if hidden:
-                    self.error(
+                    self.report(
                         "DISALLOWED_INACCESSIBLE",
                         f'Built-in directive "{coordinate}" cannot use @inaccessible.',
                     )
                 continue
             if directive.name in feature_names or directive.name.startswith(feature_prefixes):
                 if hidden:
-                    self.error(
+                    self.report(
                         "DISALLOWED_INACCESSIBLE",
                         f'Core feature directive "{coordinate}" cannot use @inaccessible.',
                     )
@@ -498,7 +367,7 @@ class _Inaccessible:
             type_system = [loc for loc in directive.locations if loc in _TYPE_SYSTEM_LOCATIONS]
             if type_system:
                 if hidden:
-                    self.error(
+                    self.report(
                         "DISALLOWED_INACCESSIBLE",
                         f'Directive "{coordinate}" cannot use @inaccessible because it may be '
                         f"applied to these type-system locations: {', '.join(type_system)}.",
@@ -506,7 +375,7 @@ class _Inaccessible:
                 continue
             for a in hidden:
                 if _is_required(a.type, a.default):
-                    self.error(
+                    self.report(
                         "REQUIRED_INACCESSIBLE",
                         f'Argument "{coordinate}({a.name}:)" is @inaccessible but is a required '
                         "argument of its directive.",
@@ -597,9 +466,5 @@ def _arg_of(f: OutField | None, name: str) -> OutArg | None:
     return next((a for a in f.args if a.name == name), None)
 
 
-def validate_inaccessible(schema: OutSchema) -> list[CompositionError]:
-    """Apollo's ``validateInaccessibleElements`` on the merged schema."""
-    return _Inaccessible(schema).run()
-
-
-__all__ = ["validate_api", "validate_inaccessible", "validate_interface_fields"]
+def inaccessible_elements(context: SupergraphContext) -> None:
+    _Inaccessible(context).run()
