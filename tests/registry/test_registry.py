@@ -275,3 +275,13 @@ def test_every_served_supergraph_is_published_to_the_directory(
         "2.json",
         "3.json",
     ]
+
+
+def test_a_routing_url_with_quotes_survives_into_the_supergraph(registry: Client) -> None:
+    """A URL is printed as a GraphQL string in @join__graph (escaped as graphql-js prints)."""
+    url = 'http://127.0.0.1:1/graphql?q="x"&p=\\y'
+    for name, sdl in SDL.items():
+        assert registry.publish(name, "v1", sdl, url=url).status == 201
+    sdl = registry.call("GET", "/graphs/shop/variants/prod/supergraph").json()["current"]
+    supergraph = read_supergraph(sdl["supergraph_sdl"])
+    assert {s.url for s in supergraph.subgraphs.values()} == {url}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphql.language.print_string import print_string
+
 from hansa.composition.output import OutArg, OutField, OutSchema, OutType
 
 _JOIN_FIELD_ARGS = {
@@ -134,7 +136,8 @@ def print_supergraph(schema: OutSchema) -> str:
     if version == "0.5":
         spec_types.append("scalar join__FieldValue")
     graphs = "\n".join(
-        f'  {enum} @join__graph(name: "{name}", url: "{url}")' for enum, name, url in schema.graphs
+        f"  {enum} @join__graph(name: {print_string(name)}, url: {print_string(url)})"
+        for enum, name, url in schema.graphs
     )
     spec_types.append("enum join__Graph {\n" + graphs + "\n}")
     spec_types.append("scalar link__Import")
