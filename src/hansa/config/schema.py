@@ -701,6 +701,12 @@ class RegistrySection:
     top_operations: int = key(
         50, "Checks: how many of the most-used operations are re-planned.", minimum=0
     )
+    deprecation_days: int = key(
+        30,
+        "A deprecated field unused for this many days is removable (`hansa registry"
+        " deprecations`), and a check says removing it is safe.",
+        minimum=1,
+    )
 
 
 @dataclass

@@ -133,6 +133,7 @@ def serve(
             exclude_clients=list(section.exclude_clients),
             plan_regression=section.plan_regression,
             top_operations=section.top_operations,
+            deprecation_days=section.deprecation_days,
         ),
     )
     try:
@@ -329,21 +330,18 @@ def _offline_check(
     threshold: int | None,
     plan_regression: str,
 ) -> dict[str, Any]:
-    from hansa.composition import SubgraphInput, compose
+    from hansa.composition import compose
     from hansa.composition.config import ConfigError, load_config, read_sources
-    from hansa.registry.service import CheckSettings, run_check
+    from hansa.registry.service import CheckSettings, proposal, run_check
 
     try:
         inputs = asyncio.run(read_sources(load_config(subgraphs_path)))
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    previous = next((i.url for i in inputs if i.name == subgraph), None)
-    proposal = [i for i in inputs if i.name != subgraph]
-    proposal.append(SubgraphInput(subgraph, url or previous or "http://unset", sdl))
     settings = CheckSettings(plan_regression=plan_regression)
     return run_check(
         base.read_text(),
-        compose(proposal),
+        compose(proposal(inputs, subgraph, sdl, url)),
         reports,
         settings,
         exclude_clients=exclude,

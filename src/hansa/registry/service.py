@@ -216,14 +216,7 @@ class RegistryService:
     ) -> dict[str, Any]:
         """Would publishing ``sdl`` as ``subgraph`` be safe? Nothing is recorded."""
         members = await self.registry.proposed_members(graph, variant)
-        inputs = [
-            SubgraphInput(name, member_url, member_sdl)
-            for name, (member_url, member_sdl) in members.items()
-            if name != subgraph
-        ]
-        previous_url = members.get(subgraph, (None, None))[0]
-        inputs.append(SubgraphInput(subgraph, url or previous_url or "http://unset", sdl))
-        result = await asyncio.to_thread(compose, inputs)
+        result = await asyncio.to_thread(compose, proposal(members, subgraph, sdl, url))
         try:
             base = (await self.registry.served(graph, variant)).current.supergraph_sdl
         except RegistryError:
@@ -253,6 +246,16 @@ class RegistryService:
         schema = read_supergraph(current.supergraph_sdl).api_schema
         found = deprecated_fields(schema, Usage.from_reports(reports), window_days=window)
         return {"window_days": window, "deprecations": [d.to_json() for d in found]}
+
+
+def proposal(
+    members: list[SubgraphInput], subgraph: str, sdl: str, url: str | None
+) -> list[SubgraphInput]:
+    """``members`` with ``subgraph``'s schema replaced by ``sdl`` (or added), keeping its
+    routing URL unless ``url`` gives another."""
+    previous = next((m.url for m in members if m.name == subgraph), None)
+    others = [m for m in members if m.name != subgraph]
+    return [*others, SubgraphInput(subgraph, url or previous or "http://unset", sdl)]
 
 
 def run_check(
@@ -289,6 +292,7 @@ def run_check(
             threshold=threshold if threshold is not None else settings.usage_threshold,
             plan_regression=settings.plan_regression != "off",
             top_operations=settings.top_operations,
+            deprecation_window_days=settings.deprecation_days,
         )
     except SupergraphError as error:
         composition["errors"] = [{"code": "INVALID_SUPERGRAPH", "message": str(error)}]

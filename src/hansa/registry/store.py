@@ -360,6 +360,12 @@ class Registry:
         return Served(current, canary)
 
     async def _compose(self, db: Connection, graph_id: int, members: dict[str, Member]) -> Result:
+        return await asyncio.to_thread(compose, await self._inputs(db, graph_id, members))
+
+    async def _inputs(
+        self, db: Connection, graph_id: int, members: dict[str, Member]
+    ) -> list[SubgraphInput]:
+        """The members' stored SDLs, as composition inputs."""
         inputs = []
         for name, member in sorted(members.items()):
             sdl = await db.fetchval(
@@ -374,7 +380,7 @@ class Registry:
                     404, "UNKNOWN_VERSION", f"no version {member.version!r} of subgraph {name!r}"
                 )
             inputs.append(SubgraphInput(name, member.url, sdl))
-        return await asyncio.to_thread(compose, inputs)
+        return inputs
 
     async def _insert_composition(
         self,
@@ -552,28 +558,16 @@ class Registry:
             )
         return PublishResult(composition, created=True, hints=hints)
 
-    async def proposed_members(self, graph: str, variant: str) -> dict[str, tuple[str, str]]:
-        """The variant's head members as ``{name: (url, sdl)}``: what a check replaces one of
-        (empty for a variant not published yet)."""
+    async def proposed_members(self, graph: str, variant: str) -> list[SubgraphInput]:
+        """The variant's latest members as composition inputs: what a check replaces one of
+        (none for a variant not published yet)."""
         async with self.db.read() as db:
             graph_id = await db.fetchval("SELECT id FROM graphs WHERE name = $1", graph)
             variant_id = await db.fetchval(
                 "SELECT id FROM variants WHERE graph_id = $1 AND name = $2", graph_id, variant
             )
             head = None if variant_id is None else await self._head(db, variant_id)
-            if head is None:
-                return {}
-            members = {}
-            for name, member in head.members.items():
-                sdl = await db.fetchval(
-                    "SELECT sdl FROM schema_versions WHERE graph_id = $1 AND subgraph = $2"
-                    " AND version = $3",
-                    graph_id,
-                    name,
-                    member.version,
-                )
-                members[name] = (member.url, str(sdl))
-        return members
+            return [] if head is None else await self._inputs(db, graph_id, head.members)
 
     async def compose_versions(
         self, graph: str, services: list[tuple[str, str]], variant: str | None = None
