@@ -6,38 +6,15 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium, Debian's). Exit 0 with the JSON
 // whenever the browser ran, even if the page failed: the test reads why.
-import { chromium } from "playwright-core";
+import { launch, loopbackPage, newReport, violations } from "./loopback.mjs";
 
 const url = process.argv[2];
 const query = process.argv[3] ?? "{ me { name } }";
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-const report = { requests: [], blocked: [], pageErrors: [], consoleErrors: [], violations: [] };
-const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
+const report = newReport();
+const browser = await launch();
 try {
-  const page = await browser.newPage();
-  await page.route("**/*", (route) => {
-    const target = route.request().url();
-    if (loopback.has(new URL(target).hostname)) {
-      report.requests.push(target);
-      return route.continue();
-    }
-    report.blocked.push(target);
-    return route.abort("internetdisconnected");
-  });
-  page.on("pageerror", (error) => report.pageErrors.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") report.consoleErrors.push(message.text());
-  });
-  // Anything the page's Content-Security-Policy refused.
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`);
-    });
-  });
-
+  const { page } = await loopbackPage(browser, report);
   const response = await page.goto(url, { waitUntil: "load" });
   report.status = response?.status() ?? null;
   report.csp = response?.headers()["content-security-policy"] ?? null;
@@ -68,7 +45,7 @@ try {
     report.failure = String(error);
     report.body = (await page.locator("body").innerText()).slice(0, 2000);
   }
-  report.violations = await page.evaluate(() => window.__violations);
+  report.violations = await violations(page);
 } finally {
   await browser.close();
 }

@@ -7,42 +7,19 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium, Debian's). Exit 0 with the JSON
 // whenever the browser ran, even if the page failed: the test reads why.
-import { chromium } from "playwright-core";
+import { launch, loopbackPage, newReport, violations } from "./loopback.mjs";
 
 const origin = process.argv[2].replace(/\/$/, "");
 const token = process.argv[3];
 const graph = process.argv[4] ?? "shop";
 const variant = process.argv[5] ?? "prod";
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-const report = { requests: [], blocked: [], pageErrors: [], consoleErrors: [], violations: [] };
-const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
+const report = newReport();
+const browser = await launch();
 try {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.route("**/*", (route) => {
-    const target = route.request().url();
-    if (loopback.has(new URL(target).hostname)) {
-      report.requests.push(target);
-      return route.continue();
-    }
-    report.blocked.push(target);
-    return route.abort("internetdisconnected");
-  });
-  page.on("pageerror", (error) => report.pageErrors.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") report.consoleErrors.push(message.text());
-  });
-  // Anything the page's Content-Security-Policy refused.
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`);
-    });
-  });
+  const { context, page } = await loopbackPage(browser, report);
   const collectViolations = async () => {
-    report.violations.push(...(await page.evaluate(() => window.__violations ?? [])));
+    report.violations.push(...(await violations(page)));
   };
 
   try {

@@ -10,17 +10,13 @@ The browser test needs ``/usr/bin/chromium`` (Debian's ``chromium``), Node and
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -32,12 +28,11 @@ from hansa.http.serve import serving
 from hansa.registry.api import Api
 from hansa.registry.app import RegistrySettings, create_registry_app
 from hansa.registry.ui import ui_routes
+from tests.support.browser import chromium, run_page_script
 from tests.support.http import Response
 
 ADMIN = "admin-secret"
 COOKIE = "hansa_registry_token"
-BROWSER_DIR = Path(__file__).resolve().parents[1] / "browser"
-SCRIPT = BROWSER_DIR / "registry.mjs"
 
 # accounts v2: a new field, and a deprecation (with markup in its reason) for the pages to show.
 ACCOUNTS_V2 = accounts.sdl.replace(
@@ -501,41 +496,13 @@ def test_deprecations_page(registry: Registry) -> None:
 # -- the browser ------------------------------------------------------------------------------
 
 
-def chromium() -> str:
-    """The browser to drive, or a skip (a failure in CI) naming what is missing."""
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    missing = []
-    if not Path(path).is_file():
-        missing.append("Chromium (Debian's package chromium)")
-    if shutil.which("node") is None:
-        missing.append("Node")
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        missing.append("playwright-core (make browser)")
-    if missing:
-        message = f"the registry UI browser test needs {', '.join(missing)}"
-        if os.environ.get("HANSA_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
 def browse(origin: str, token: str, browser: str) -> dict[str, Any]:
     """What the browser saw (``registry.mjs``'s report)."""
-    done = subprocess.run(
-        ["node", str(SCRIPT), origin, token, "shop", "prod"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "CHROMIUM": browser},
-    )
-    assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
+    return run_page_script("registry.mjs", origin, token, "shop", "prod", browser=browser)
 
 
 def test_browser_logs_in_opens_the_history_and_sees_the_diff(registry: Registry) -> None:
-    browser = chromium()
+    browser = chromium("registry UI browser test")
     report = browse(registry.url, ADMIN, browser)
     assert report.get("failure") is None, (report["failure"], report.get("body"))
     # Not logged in, the home page was the login form (a 401, which the console reports).

@@ -10,10 +10,6 @@ Needs ``/usr/bin/chromium`` (Debian's ``chromium``), Node and ``tests/browser/no
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,48 +17,18 @@ import pytest
 
 from hansa.demo import accounts, products, reviews
 from tests.server.mount import mounted
+from tests.support.browser import chromium, run_page_script
 from tests.support.federation import federation
-
-BROWSER_DIR = Path(__file__).resolve().parents[1] / "browser"
-SCRIPT = BROWSER_DIR / "graphiql.mjs"
-
-
-def chromium() -> str:
-    """The browser to drive, or a skip (a failure in CI) naming what is missing."""
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    missing = []
-    if not Path(path).is_file():
-        missing.append("Chromium (Debian's package chromium)")
-    if shutil.which("node") is None:
-        missing.append("Node")
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        missing.append("playwright-core (make browser)")
-    if missing:
-        message = f"the GraphiQL browser test needs {', '.join(missing)}"
-        if os.environ.get("HANSA_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def open_graphiql(url: str, browser: str) -> dict[str, Any]:
     """What the browser saw on the page at ``url`` (``graphiql.mjs``'s report)."""
-    done = subprocess.run(
-        ["node", str(SCRIPT), url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "CHROMIUM": browser},
-    )
-    assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
+    return run_page_script("graphiql.mjs", url, browser=browser)
 
 
 @pytest.mark.parametrize("prefix", ["", "/api"])
 def test_graphiql_runs_a_query_offline(prefix: str) -> None:
-    browser = chromium()
+    browser = chromium("GraphiQL browser test")
     wrap = mounted(prefix) if prefix else None
     with federation(accounts, products, reviews, wrap=wrap) as gateway:
         origin = gateway.removesuffix("/graphql")
