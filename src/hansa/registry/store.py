@@ -133,20 +133,30 @@ class PublishResult:
     hints: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _problems(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    errors = [
-        {
-            "code": e.code,
-            "message": e.message,
-            "locations": [
-                {"subgraph": loc.subgraph, "line": loc.line, "column": loc.column}
-                for loc in e.locations
-            ],
-        }
-        for e in result.errors
-    ]
-    hints = [{"code": h.code, "message": h.message} for h in result.hints]
-    return errors, hints
+@dataclass(frozen=True)
+class Outcome:
+    """What composing gave, as stored: the supergraph (``None`` when it failed), Apollo's
+    errors and hints as JSON objects."""
+
+    sdl: str | None
+    errors: list[dict[str, Any]]
+    hints: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, result: Result) -> Outcome:
+        errors = [
+            {
+                "code": e.code,
+                "message": e.message,
+                "locations": [
+                    {"subgraph": loc.subgraph, "line": loc.line, "column": loc.column}
+                    for loc in e.locations
+                ],
+            }
+            for e in result.errors
+        ]
+        hints = [{"code": h.code, "message": h.message} for h in result.hints]
+        return cls(result.supergraph_sdl if result.ok else None, errors, hints)
 
 
 class Registry:
@@ -382,21 +392,22 @@ class Registry:
             inputs.append(SubgraphInput(name, member.url, sdl))
         return inputs
 
-    async def _insert_composition(
+    async def _record(
         self,
         tx: Connection,
         graph: str,
         variant: Row,
         members: dict[str, Member],
-        sdl: str | None,
-        errors: list[dict[str, Any]],
-        hints: list[dict[str, Any]],
+        outcome: Outcome,
         *,
-        forced: bool,
         actor: str,
         reason: str,
-        serve: bool,
+        event: tuple[str, dict[str, Any]],
+        forced: bool = False,
     ) -> Composition:
+        """Insert the variant's next composition, serve it when it has a supergraph, and
+        append ``event`` (its detail gains the composition's number)."""
+        sdl, errors, hints = outcome.sdl, outcome.errors, outcome.hints
         last = await tx.fetchval(
             "SELECT MAX(number) FROM compositions WHERE variant_id = $1", variant["id"]
         )
@@ -419,12 +430,16 @@ class Registry:
             actor,
             reason,
         )
-        if serve and sdl is not None:
+        if sdl is not None:
             await tx.execute(
                 "UPDATE variants SET current_composition_id = $1 WHERE id = $2",
                 new_id,
                 variant["id"],
             )
+        kind, detail = event
+        await self._event(
+            tx, actor, kind, graph, variant["name"], {**detail, "composition": number}
+        )
         found = await self._composition(tx, "c.id = $1", new_id)
         assert found is not None
         return found
@@ -487,37 +502,25 @@ class Registry:
             members[subgraph] = Member(version, url)
             if head is not None and head.members == members and head.valid:
                 return PublishResult(head, created=False)
-            result = await self._compose(tx, graph_id, members)
-            errors, hints = _problems(result)
+            outcome = Outcome.of(await self._compose(tx, graph_id, members))
             detail = {"subgraph": subgraph, "version": version, "url": url}
-            if not result.ok and not force:
-                await self._event(
-                    tx, actor, "publish_refused", graph, variant, {**detail, "errors": errors}
-                )
-                return PublishResult(None, created=False, errors=errors, hints=hints)
-            composition = await self._insert_composition(
+            failed = outcome.sdl is None
+            if failed and not force:
+                refusal = {**detail, "errors": outcome.errors}
+                await self._event(tx, actor, "publish_refused", graph, variant, refusal)
+                return PublishResult(None, False, outcome.errors, outcome.hints)
+            composition = await self._record(
                 tx,
                 graph,
                 row,
                 members,
-                result.supergraph_sdl if result.ok else None,
-                errors,
-                hints,
-                forced=force and not result.ok,
+                outcome,
                 actor=actor,
                 reason=f"publish {subgraph}@{version}",
-                serve=True,
+                event=("force_publish" if failed else "publish", {**detail, "valid": not failed}),
+                forced=failed,
             )
-            kind = "publish" if result.ok else "force_publish"
-            await self._event(
-                tx,
-                actor,
-                kind,
-                graph,
-                variant,
-                {**detail, "composition": composition.number, "valid": composition.valid},
-            )
-        return PublishResult(composition, created=True, errors=errors, hints=hints)
+        return PublishResult(composition, True, outcome.errors, outcome.hints)
 
     async def remove_subgraph(
         self, graph: str, variant: str, subgraph: str, *, actor: str
@@ -531,32 +534,20 @@ class Registry:
             members = {n: m for n, m in head.members.items() if n != subgraph}
             if not members:
                 raise RegistryError(400, "BAD_REQUEST", "a variant keeps at least one subgraph")
-            result = await self._compose(tx, graph_id, members)
-            errors, hints = _problems(result)
-            if not result.ok:
-                return PublishResult(None, created=False, errors=errors, hints=hints)
-            composition = await self._insert_composition(
+            outcome = Outcome.of(await self._compose(tx, graph_id, members))
+            if outcome.sdl is None:
+                return PublishResult(None, False, outcome.errors, outcome.hints)
+            composition = await self._record(
                 tx,
                 graph,
                 row,
                 members,
-                result.supergraph_sdl,
-                errors,
-                hints,
-                forced=False,
+                outcome,
                 actor=actor,
                 reason=f"remove {subgraph}",
-                serve=True,
+                event=("remove_subgraph", {"subgraph": subgraph}),
             )
-            await self._event(
-                tx,
-                actor,
-                "remove_subgraph",
-                graph,
-                variant,
-                {"subgraph": subgraph, "composition": composition.number},
-            )
-        return PublishResult(composition, created=True, hints=hints)
+        return PublishResult(composition, True, hints=outcome.hints)
 
     async def proposed_members(self, graph: str, variant: str) -> list[SubgraphInput]:
         """The variant's latest members as composition inputs: what a check replaces one of
@@ -595,18 +586,17 @@ class Registry:
             else:
                 missing = ""
             if members:
-                result = await self._compose(db, graph_id, members)
-                if result.ok:
-                    errors, hints = _problems(result)
+                outcome = Outcome.of(await self._compose(db, graph_id, members))
+                if outcome.sdl is not None:
                     return {
                         "composed": True,
-                        "supergraph_sdl": result.supergraph_sdl,
+                        "supergraph_sdl": outcome.sdl,
                         "members": {
                             n: {"version": m.version, "url": m.url} for n, m in members.items()
                         },
-                        "hints": hints,
+                        "hints": outcome.hints,
                     }
-                errors, _ = _problems(result)
+                errors = outcome.errors
             else:
                 errors = [{"code": "UNKNOWN_VERSION", "message": missing, "locations": []}]
             where = "g.name = $1 AND c.valid = 1"
@@ -641,26 +631,15 @@ class Registry:
                 raise RegistryError(
                     404, "NOT_FOUND", f"no valid composition {to} in {graph}@{variant}"
                 )
-            composition = await self._insert_composition(
+            composition = await self._record(
                 tx,
                 graph,
                 row,
                 target.members,
-                target.supergraph_sdl,
-                [],
-                target.hints,
-                forced=False,
+                Outcome(target.supergraph_sdl, [], target.hints),
                 actor=actor,
                 reason=f"rollback to {to}",
-                serve=True,
-            )
-            await self._event(
-                tx,
-                actor,
-                "rollback",
-                graph,
-                variant,
-                {"to": to, "composition": composition.number},
+                event=("rollback", {"to": to}),
             )
         return composition
 
@@ -694,39 +673,21 @@ class Registry:
                 )
                 for name, m in chosen.members.items()
             }
-            result = await self._compose(tx, graph_id, members)
-            errors, hints = _problems(result)
-            if not result.ok:
+            outcome = Outcome.of(await self._compose(tx, graph_id, members))
+            if outcome.sdl is None:
+                problem = {"errors": outcome.errors}
                 raise RegistryError(
-                    422,
-                    "COMPOSITION_FAILED",
-                    "the promoted set does not compose",
-                    {"errors": errors},
+                    422, "COMPOSITION_FAILED", "the promoted set does not compose", problem
                 )
-            composition = await self._insert_composition(
+            composition = await self._record(
                 tx,
                 graph,
                 target_row,
                 members,
-                result.supergraph_sdl,
-                errors,
-                hints,
-                forced=False,
+                outcome,
                 actor=actor,
                 reason=f"promote {source}#{chosen.number}",
-                serve=True,
-            )
-            await self._event(
-                tx,
-                actor,
-                "promote",
-                graph,
-                target,
-                {
-                    "from": source,
-                    "from_composition": chosen.number,
-                    "composition": composition.number,
-                },
+                event=("promote", {"from": source, "from_composition": chosen.number}),
             )
         return composition
 
