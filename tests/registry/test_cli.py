@@ -41,26 +41,31 @@ def write_schemas(tmp_path: Path) -> dict[str, Path]:
     return files
 
 
+def publish_files(registry: Client, files: dict[str, Path], url: str = "http://127.0.0.1:1") -> str:
+    """``hansa registry publish`` of each schema file as version v1; the last one's output."""
+    for name, path in files.items():
+        done = hansa(
+            registry,
+            "publish",
+            "--graph",
+            "shop",
+            "--subgraph",
+            name,
+            "--version",
+            "v1",
+            "--url",
+            f"{url}/{name}",
+            "--schema",
+            str(path),
+        )
+        assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_publish_history_diff_rollback_from_the_command_line(tmp_path: Path) -> None:
     files = write_schemas(tmp_path)
     with registry_process(f"sqlite:///{tmp_path}/r.db") as (_, registry):
-        for name, path in files.items():
-            done = hansa(
-                registry,
-                "publish",
-                "--graph",
-                "shop",
-                "--subgraph",
-                name,
-                "--version",
-                "v1",
-                "--url",
-                f"http://127.0.0.1:1/{name}",
-                "--schema",
-                str(path),
-            )
-            assert done.returncode == 0, done.stderr
-        assert "composition #3" in done.stdout
+        assert "composition #3" in publish_files(registry, files)
         (tmp_path / "v2.graphql").write_text(V2)
         done = hansa(
             registry,
@@ -100,21 +105,7 @@ def test_publish_history_diff_rollback_from_the_command_line(tmp_path: Path) -> 
 def test_refusals_exit_non_zero_with_the_reason(tmp_path: Path) -> None:
     files = write_schemas(tmp_path)
     with registry_process(f"sqlite:///{tmp_path}/r.db") as (_, registry):
-        for name, path in files.items():
-            hansa(
-                registry,
-                "publish",
-                "--graph",
-                "shop",
-                "--subgraph",
-                name,
-                "--version",
-                "v1",
-                "--url",
-                "http://x",
-                "--schema",
-                str(path),
-            )
+        publish_files(registry, files, "http://x")
         clash = tmp_path / "clash.graphql"
         clash.write_text(
             SDL["accounts"] + '\ntype Product @key(fields: "upc") { upc: String! name: String }\n'
@@ -178,41 +169,12 @@ def test_tokens_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_the_first_admin_token_is_printed_once(tmp_path: Path) -> None:
-    from tests.support.http import free_port
-
-    env = {k: v for k, v in os.environ.items() if k != "HANSA_REGISTRY_ADMIN_TOKEN"}
-    port = free_port()
     database = f"sqlite:///{tmp_path}/r.db"
     outputs = []
     for _ in range(2):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hansa.cli",
-                "registry",
-                "serve",
-                "--database",
-                database,
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        client = Client(f"http://127.0.0.1:{port}", token=None)
-        import time
-
-        for _ in range(200):
-            try:
-                client.call("GET", "/health")
-                break
-            except OSError:
-                time.sleep(0.05)
-        process.terminate()
-        outputs.append(process.communicate(timeout=10)[0])
+        with registry_process(database, admin_token=None) as (process, _):
+            process.terminate()
+            outputs.append(process.communicate(timeout=10)[0])
     assert "the admin token is hansa_" in outputs[0]
     assert "admin token" not in outputs[1]
     secret = outputs[0].split("the admin token is ")[1].split()[0]

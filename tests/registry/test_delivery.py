@@ -35,9 +35,14 @@ def knows_birth_year(url: str, headers: dict[str, str] | None = None) -> bool:
 
 @contextmanager
 def registry_process(
-    database: str, port: int | None = None
+    database: str, port: int | None = None, admin_token: str | None = ADMIN
 ) -> Iterator[tuple[subprocess.Popen[str], Client]]:
+    """``hansa registry serve`` on loopback, once it answers; ``admin_token=None`` leaves the
+    first admin token to the registry (it prints it)."""
     port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if k != "HANSA_REGISTRY_ADMIN_TOKEN"}
+    if admin_token is not None:
+        env["HANSA_REGISTRY_ADMIN_TOKEN"] = admin_token
     process = subprocess.Popen(
         [
             sys.executable,
@@ -53,9 +58,9 @@ def registry_process(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "HANSA_REGISTRY_ADMIN_TOKEN": ADMIN},
+        env=env,
     )
-    client = Client(f"http://127.0.0.1:{port}")
+    client = Client(f"http://127.0.0.1:{port}", admin_token)
     try:
         for _ in range(200):
             try:
