@@ -245,3 +245,54 @@ def test_usage_summary() -> None:
         "operations": 2,
         "has_argument_data": True,
     }
+
+
+def test_merged_reports_count_what_the_separate_ones_do() -> None:
+    """The registry keeps one merged report per day: checks must read the same usage from it
+    as from the reports it merged."""
+    from hansa.registry.checks.usage import merge_reports
+
+    def report(to: str, client: str, n: int, with_clients: bool = True) -> dict[str, object]:
+        body: dict[str, object] = {
+            "from": to.replace("T12", "T11"),
+            "to": to,
+            "operations": [
+                {
+                    "hash": "h1",
+                    "name": "Me",
+                    "kind": "query",
+                    "client_name": client,
+                    "client_version": None,
+                    "count": n,
+                    "document": "query Me { me { name } }",
+                }
+            ],
+            "fields": {"Query.me": n, "User.name": n},
+        }
+        if with_clients:
+            body["clients"] = {client: {"Query.me": n, "User.name": n, "Query.user(id:)": 1}}
+        return body
+
+    parts = [
+        report("2026-12-01T12:00:00+00:00", "web", 3),
+        report("2026-12-01T12:05:00+00:00", "ios", 4),
+        report("2026-12-01T12:10:00+00:00", "web", 5),
+    ]
+    merged = None
+    for part in parts:
+        merged = merge_reports(merged, part)
+    assert merged is not None
+    separate, together = Usage.from_reports(parts), Usage.from_reports([merged])
+    for coordinate in ("Query.me", "User.name", "Query.user(id:)"):
+        assert together.count(coordinate) == separate.count(coordinate)
+        assert together.clients(coordinate) == separate.clients(coordinate)
+    assert together.top_operations(5) == separate.top_operations(5)
+    assert (
+        merged["from"] == "2026-12-01T11:00:00+00:00"
+        and merged["to"] == "2026-12-01T12:10:00+00:00"
+    )
+    # A report without per-client counts makes the day's report field-only, as reading them
+    # separately would (arguments then fall back to their fields).
+    old = merge_reports(merged, report("2026-12-01T12:20:00+00:00", "web", 1, with_clients=False))
+    assert "clients" not in old
+    assert Usage.from_reports([old]).has_argument_data is False

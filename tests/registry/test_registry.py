@@ -285,3 +285,31 @@ def test_a_routing_url_with_quotes_survives_into_the_supergraph(registry: Client
     sdl = registry.call("GET", "/graphs/shop/variants/prod/supergraph").json()["current"]
     supergraph = read_supergraph(sdl["supergraph_sdl"])
     assert {s.url for s in supergraph.subgraphs.values()} == {url}
+
+
+def test_usage_reports_are_kept_one_per_day(registry: Client) -> None:
+    def report(n: int, client: str) -> dict[str, object]:
+        return {
+            "from": "2099-01-01T00:00:00+00:00",
+            "to": f"2099-01-01T00:0{n}:00+00:00",
+            "operations": [{"hash": "h", "name": "Me", "client_name": client, "count": n}],
+            "fields": {"User.name": n},
+            "clients": {client: {"User.name": n}},
+        }
+
+    for n, client in ((1, "web"), (2, "ios"), (3, "web")):
+        assert (
+            registry.call("POST", "/graphs/shop/variants/prod/usage", report(n, client)).status
+            == 202
+        )
+    # A day in the future is inside any window.
+    reports = registry.call("GET", "/graphs/shop/variants/prod/usage?days=1").json()["reports"]
+    assert len(reports) == 1
+    assert reports[0]["fields"] == {"User.name": 6}
+    assert reports[0]["clients"] == {"web": {"User.name": 4}, "ios": {"User.name": 2}}
+    assert sorted(o["count"] for o in reports[0]["operations"]) == [2, 4]
+    bad = registry.call("POST", "/graphs/shop/variants/prod/usage", {"fields": {}})
+    assert bad.status == 400
+    garbage = {"operations": [{"hash": "h", "count": "many"}], "fields": {"User.name": "x"}}
+    refused = registry.call("POST", "/graphs/shop/variants/prod/usage", garbage)
+    assert refused.status == 400 and "unreadable usage report" in refused.json()["error"]["message"]

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hansa.registry.checks.usage import Usage, UsageError
 from hansa.registry.db import DatabaseError
 from hansa.registry.service import RegistryService
 from hansa.registry.store import RegistryError
@@ -376,6 +377,10 @@ class Api:
         p, body = request.path_params, await body_of(request)
         if not isinstance(body.get("operations"), list):
             raise RegistryError(400, "BAD_REQUEST", "a usage report has an 'operations' list")
+        try:  # read as a check would: a report that cannot be read is refused, not stored
+            Usage.from_reports([body])
+        except UsageError as error:
+            raise RegistryError(400, "BAD_REQUEST", f"unreadable usage report: {error}") from None
         await self.service.registry.add_usage(p["graph"], p["variant"], body)
         return json_response({"accepted": True}, 202)
 

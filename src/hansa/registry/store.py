@@ -841,24 +841,44 @@ class Registry:
     # -- usage and persisted operations ---------------------------------------------------
 
     async def add_usage(self, graph: str, variant: str, report: dict[str, Any]) -> None:
-        ended = str(report.get("to") or now())
+        """Merge a gateway's report into its day's (the day its period ended, UTC)."""
+        from hansa.registry.checks.usage import merge_reports
+
+        day = str(report.get("to") or now())[:10]
         async with self.db.write() as tx:
             await tx.execute(
-                "INSERT INTO usage_reports (graph, variant, day, received_at, report)"
-                " VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO usage_days (graph, variant, day, updated_at, report)"
+                " VALUES ($1, $2, $3, $4, 'null') ON CONFLICT (graph, variant, day) DO NOTHING",
                 graph,
                 variant,
-                ended[:10],
+                day,
                 now(),
-                _json(report),
+            )
+            stored = await tx.fetchval(
+                "SELECT report FROM usage_days WHERE graph = $1 AND variant = $2 AND day = $3"
+                + self.db.for_update,
+                graph,
+                variant,
+                day,
+            )
+            merged = merge_reports(orjson.loads(stored), report)
+            await tx.execute(
+                "UPDATE usage_days SET report = $1, updated_at = $2"
+                " WHERE graph = $3 AND variant = $4 AND day = $5",
+                _json(merged),
+                now(),
+                graph,
+                variant,
+                day,
             )
 
     async def usage_reports(self, graph: str, variant: str, days: int) -> list[dict[str, Any]]:
+        """One merged report per day of the last ``days``, oldest first."""
         since = (datetime.now(UTC) - timedelta(days=days)).date().isoformat()
         async with self.db.read() as db:
             rows = await db.fetch(
-                "SELECT report FROM usage_reports WHERE graph = $1 AND variant = $2 AND day >= $3"
-                " ORDER BY id",
+                "SELECT report FROM usage_days WHERE graph = $1 AND variant = $2 AND day >= $3"
+                " ORDER BY day",
                 graph,
                 variant,
                 since,

@@ -267,3 +267,39 @@ def apply_usage(
                 )
             )
     return result
+
+
+def merge_reports(into: Mapping[str, Any] | None, report: Mapping[str, Any]) -> dict[str, Any]:
+    """One report covering both periods (the registry keeps one per day): counts added,
+    operations by hash and client, ``clients`` only while every merged report had it (so a
+    window with an old report still falls back from arguments to fields)."""
+    if into is None:
+        return dict(report)
+    merged: dict[str, Any] = {
+        "from": min(str(into.get("from") or ""), str(report.get("from") or "")) or None,
+        "to": max(str(into.get("to") or ""), str(report.get("to") or "")) or None,
+        "fields": _added(into.get("fields") or {}, report.get("fields") or {}),
+    }
+    if isinstance(into.get("clients"), Mapping) and isinstance(report.get("clients"), Mapping):
+        clients = dict(into["clients"])
+        for client, counts in report["clients"].items():
+            clients[client] = _added(clients.get(client) or {}, counts)
+        merged["clients"] = clients
+    operations: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for operation in [*(into.get("operations") or ()), *(report.get("operations") or ())]:
+        key = (operation.get("hash"), operation.get("client_name"), operation.get("client_version"))
+        known = operations.get(key)
+        if known is None:
+            operations[key] = dict(operation)
+            continue
+        known["count"] = int(known.get("count", 0)) + int(operation.get("count", 0))
+        if not known.get("document") and operation.get("document"):
+            known["document"] = operation["document"]
+    merged["operations"] = list(operations.values())
+    return merged
+
+
+def _added(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, int]:
+    total = Counter({k: int(v) for k, v in a.items()})
+    total.update({k: int(v) for k, v in b.items()})
+    return dict(total)

@@ -79,16 +79,16 @@ CREATE TABLE tokens (
     revoked_at TEXT
 );
 
--- Gateways' usage reports (hansa.plugins.usage), one row per report, by the day it ended.
-CREATE TABLE usage_reports (
-    id {ID},
+-- Gateways' usage reports (hansa.plugins.usage) merged into one per variant and day (UTC, of
+-- each report's end): a window of N days is N rows however many gateways report.
+CREATE TABLE usage_days (
     graph TEXT NOT NULL,
     variant TEXT NOT NULL,
     day TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    report TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    report TEXT NOT NULL,
+    PRIMARY KEY (graph, variant, day)
 );
-CREATE INDEX usage_by_day ON usage_reports (graph, variant, day);
 
 -- Persisted-operation manifests, per graph and client; a publish replaces the client's set.
 CREATE TABLE persisted_operations (
