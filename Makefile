@@ -44,8 +44,8 @@ $(BROWSER_INSTALLED): $(BROWSER)/package-lock.json
 	touch $@
 
 lint:
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/ruff format --check src tests scripts benchmarks examples
 
 typecheck:
 	$(BIN)/mypy

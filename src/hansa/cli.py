@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from hansa import __version__
+from hansa.db.cli import db as db_commands
 from hansa.registry.cli import registry as registry_commands
 
 if TYPE_CHECKING:
@@ -492,6 +493,7 @@ def subgraph_serve(target: str, host: str, port: int) -> None:
 
 
 main.add_command(registry_commands)
+main.add_command(db_commands)
 
 if __name__ == "__main__":
     main()

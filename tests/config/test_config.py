@@ -75,7 +75,7 @@ def test_a_valid_file_is_accepted(tmp_path: Path) -> None:
         (
             "[subgraphs.products]\nretry = 3\n",
             2,
-            "subgraphs.products.retry: unknown key; accepted here: url, timeout_ms, retries, errors, headers",
+            "subgraphs.products.retry: unknown key; accepted here: url, module, timeout_ms, retries, errors, headers",
         ),
         (
             "[subgraphs.products]\nheaders = { x = 1 }\n",

@@ -59,3 +59,29 @@ def postgres_database() -> Iterator[str]:
         yield f"{server}/{name}"
     finally:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def mariadb_database() -> Iterator[str]:
+    """A new, empty MariaDB/MySQL database for one test; dropped afterwards."""
+    import asyncio
+    import uuid
+
+    import asyncmy
+
+    require("MariaDB", 3306, "mysql://root@127.0.0.1:3306")
+    name = f"hansa_test_{uuid.uuid4().hex[:12]}"
+
+    async def run(statement: str) -> None:
+        connection = await asyncmy.connect(host="127.0.0.1", port=3306, user="root", password="")
+        try:
+            async with connection.cursor() as cursor:
+                await cursor.execute(statement)
+        finally:
+            await connection.ensure_closed()
+
+    asyncio.run(run(f"CREATE DATABASE `{name}`"))
+    try:
+        yield f"mysql://root@127.0.0.1:3306/{name}"
+    finally:
+        asyncio.run(run(f"DROP DATABASE IF EXISTS `{name}`"))

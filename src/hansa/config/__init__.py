@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hansa.gateway.config import GatewayConfig
     from hansa.plugins.persisted_queries import PersistedQueriesPolicy
     from hansa.plugins.usage import UsageDestination
+    from hansa.transport.inprocess import InProcessSubgraph
     from hansa.transport.tls import ClientTls, ServerTls
 
 __all__ = [
@@ -53,6 +54,7 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
     rate, token, tenants = config.rate_limit, config.auth.jwt, config.multi_tenancy
     return GatewayConfig(
         subgraph_urls={n: s.url for n, s in config.subgraphs.items() if s.url is not None},
+        in_process=_in_process(config),
         subgraph_timeout=gateway.subgraph_timeout_ms / 1000,
         subgraph_headers={n: dict(s.headers) for n, s in config.subgraphs.items() if s.headers},
         subgraph_timeouts={
@@ -196,6 +198,26 @@ def gateway_config(config: HansaConfig) -> GatewayConfig:
         if tenants.enabled
         else None,
     )
+
+
+def _in_process(config: HansaConfig) -> dict[str, InProcessSubgraph]:
+    """Database subgraphs the gateway hosts (``[subgraphs.NAME] module``)."""
+    modules = {n: s.module for n, s in config.subgraphs.items() if s.module is not None}
+    if not modules:
+        return {}
+    from hansa.db.app import DatabaseSubgraph, settings_from
+    from hansa.db.model import ModelError
+
+    databases, settings = settings_from(config)
+    hosted: dict[str, InProcessSubgraph] = {}
+    for name, module in modules.items():
+        try:
+            hosted[name] = DatabaseSubgraph.from_module(module, databases, settings, name=name)
+        except (ImportError, ModelError) as error:
+            raise ConfigError(
+                "hansa.toml", None, f"subgraphs.{name}.module", f"cannot load {module}: {error}"
+            ) from None
+    return hosted
 
 
 def _usage_registry(section: GatewayRegistrySection) -> UsageDestination | None:

@@ -172,6 +172,11 @@ class GatewaySection:
 @dataclass
 class SubgraphSection:
     url: str | None = key(None, "The subgraph's URL, instead of the one in the supergraph.")
+    module: str | None = key(
+        None,
+        "Serve this subgraph in the gateway's process: the Python module of a database subgraph"
+        " (`package.module`, `hansa db serve`'s argument), over `[databases.*]`; no HTTP hop.",
+    )
     timeout_ms: int | None = key(
         None,
         "Time a request to this subgraph may take (default: `gateway.subgraph_timeout_ms`).",
@@ -710,6 +715,52 @@ class RegistrySection:
 
 
 @dataclass
+class DatabaseSection:
+    type: str = key(
+        "postgresql",
+        "The database: `postgresql`, `mysql` (MariaDB too) or `sqlite`.",
+        choices=("postgresql", "mysql", "sqlite"),
+    )
+    url: str = key(
+        "",
+        "Where it is, usually `${ENV}`: `postgresql://USER@HOST/DB`, `mysql://USER:PASS@HOST/DB`,"
+        " `sqlite:///PATH` (with `database_per_tenant`, `{tenant}` in it).",
+    )
+    pool_min: int = key(1, "Connections kept open.", minimum=0)
+    pool_max: int = key(10, "Connections at most; requests wait for one beyond that.", minimum=1)
+    timeout_secs: float = key(
+        10.0, "Time a statement, or waiting for a connection, may take.", minimum=0.1
+    )
+    replicas: list[str] = key(
+        [],
+        "Read replicas (URLs): reads go there, writes and a request's reads after it wrote"
+        " to the primary.",
+    )
+    tenant_strategy: str = key(
+        "none",
+        "`row`: `set_config('app.current_tenant_id', tenant, true)` in every transaction, for"
+        " row-level security (PostgreSQL); `schema`: the tenant's schema first on the"
+        " `search_path` (PostgreSQL); `database_per_tenant`: a pool per tenant from `url`.",
+        choices=("none", "row", "schema", "database_per_tenant"),
+    )
+    tenant_setting: str = key("app.current_tenant_id", "With `row`: the setting RLS policies read.")
+    max_tenant_pools: int = key(
+        16, "With `database_per_tenant`: pools kept open, least recently used closed.", minimum=1
+    )
+
+
+@dataclass
+class DbSection:
+    name: str | None = key(None, "The database subgraph's name (default: the module's last name).")
+    tenant_header: str = key(
+        "x-tenant-id", "The request header naming the tenant (the gateway forwards it)."
+    )
+    tenant_required: bool = key(False, "Refuse requests without a tenant (`TENANT_REQUIRED`).")
+    default_limit: int = key(50, "Rows a list query returns without `limit`.", minimum=1)
+    max_limit: int = key(1000, "The largest `limit` a list query accepts.", minimum=1)
+
+
+@dataclass
 class HansaConfig:
     gateway: GatewaySection = section(GatewaySection, "The gateway process: what it serves, where.")
     subgraphs: dict[str, SubgraphSection] = key(
@@ -746,6 +797,12 @@ class HansaConfig:
     registry: RegistrySection = section(
         RegistrySection, "The schema registry process (`hansa registry serve`)."
     )
+    databases: dict[str, DatabaseSection] = key(
+        {},
+        "Databases that database subgraphs read, by the name models use: `[databases.NAME]`.",
+        item=DatabaseSection,
+    )
+    db: DbSection = section(DbSection, "Database subgraphs (`hansa db serve`).")
     demand_control: DemandControlSection = section(
         DemandControlSection,
         "Static operation cost (the IBM cost directives Apollo uses); see"

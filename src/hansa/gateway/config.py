@@ -16,6 +16,7 @@ from hansa.plugins.retries import RetryPolicy
 from hansa.plugins.tenancy import TenancyPolicy
 from hansa.plugins.tracing import TracingPolicy
 from hansa.plugins.usage import UsageDestination
+from hansa.transport.inprocess import InProcessSubgraph
 from hansa.transport.tls import ClientTls
 
 
@@ -28,6 +29,9 @@ class GatewayConfig:
     subgraph_timeouts: dict[str, float] = field(default_factory=dict)
     # Subgraph name -> headers sent with every request to it (credentials, routing).
     subgraph_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Subgraphs served in this process instead of over HTTP (``transport/inprocess.py``),
+    # by name: database subgraphs (``[subgraphs.NAME] module``).
+    in_process: dict[str, InProcessSubgraph] = field(default_factory=dict)
     # TLS towards subgraphs (``transport/tls.py``): for all, and per subgraph over that.
     tls: ClientTls | None = None
     subgraph_tls: dict[str, ClientTls] = field(default_factory=dict)

@@ -48,7 +48,9 @@ from hansa.planner.query_planner import QueryPlanner
 from hansa.plugins.authorization import Authorization, Policy
 from hansa.plugins.persisted_queries import PersistedQueries
 from hansa.supergraph import Supergraph, read_supergraph
+from hansa.transport.client import SubgraphClient
 from hansa.transport.http import SubgraphEndpoint, SubgraphTransport
+from hansa.transport.inprocess import InProcessTransport
 from hansa.transport.tls import ClientTls, TlsError
 
 DEGRADED_FIELD = "_degraded"
@@ -201,7 +203,10 @@ class Gateway:
                 for name, info in self.supergraph.subgraphs.items()
             }
         )
-        self.client = pipeline.client(self.transport)
+        transport: SubgraphClient = self.transport
+        if self.config.in_process:
+            transport = InProcessTransport(self.transport, self.config.in_process)
+        self.client = pipeline.client(transport)
         for plugin in pipeline.plugins:  # persisted operations are planned before they are asked
             if isinstance(plugin, PersistedQueries):
                 self.warm_up([(body, None, None) for body in plugin.manifest.operations.values()])

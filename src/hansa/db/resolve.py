@@ -1,0 +1,403 @@
+"""Resolvers built from the model: root queries and mutations, federated fields through the
+request's loaders, and ``_entities`` by key. Rows become objects keyed by field name (with
+``__typename``), so graphql-core's default resolver serves columns.
+
+Which columns a statement reads is worked out from the selection: the columns selected, the
+key, and the columns the selected federated fields look up by.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+
+from hansa.db.context import TenantContext
+from hansa.db.drivers.base import DatabaseError, Row
+from hansa.db.model import Model, Relation, RootField, TypeModel
+from hansa.db.runtime import Databases, LoaderKey, RequestState, match_key
+from hansa.db.sql import Condition, Op, Order, delete, insert, select, update
+from hansa.subgraph.entities import Info
+
+STATE = "hansa.db"  # where a request's state lives in the subgraph's context
+
+
+def coded(message: str, code: str, **extensions: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, **extensions})
+
+
+def state_of(info: Info, databases: Databases) -> RequestState:
+    """The request's state, made on first use (tenant from the tenant header)."""
+    context = info.context
+    state = context.get(STATE) if isinstance(context, dict) else None
+    if state is None:
+        headers = context.get("headers", {}) if isinstance(context, dict) else {}
+        tenant = headers.get(databases.settings.tenant_header.lower()) or None
+        state = RequestState(databases, headers, tenant)
+        if isinstance(context, dict):
+            context[STATE] = state
+    if state.tenant is None and databases.settings.tenant_required:
+        raise coded(
+            f"This request has no tenant (the {databases.settings.tenant_header} header).",
+            "TENANT_REQUIRED",
+        )
+    return state
+
+
+def selected(info: Info, type_name: str, nodes: Iterable[FieldNode] | None = None) -> set[str]:
+    """Field names selected below ``nodes`` (the resolving field's) for objects of
+    ``type_name``, through fragments; ``@skip``/``@include`` are ignored (a column too many is
+    read, never one too few)."""
+    names: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, FieldNode):
+                names.add(node.name.value)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                if condition is None or condition.name.value == type_name:
+                    walk(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = info.fragments.get(node.name.value)
+                if fragment is not None and fragment.type_condition.name.value == type_name:
+                    walk(fragment.selection_set)
+
+    for field_node in nodes if nodes is not None else info.field_nodes:
+        walk(field_node.selection_set)
+    return names
+
+
+def columns_for(model: TypeModel, names: Iterable[str]) -> set[str]:
+    """The columns to read for these selected fields: theirs, the key's, and those the
+    selected relations look up by."""
+    columns = {model.column_of(k) for k in model.key}
+    for name in names:
+        if name in model.columns:
+            columns.add(model.column_of(name))
+        elif name in model.relations:
+            columns.add(model.relations[name].local_column(model))
+    return columns
+
+
+def to_object(model: TypeModel, row: Row) -> dict[str, Any]:
+    found = {"__typename": model.name}
+    for name, column in model.columns.items():
+        if column.column in row:
+            found[name] = row[column.column]
+    return found
+
+
+class Resolvers:
+    """Every resolver of one model, over the process's databases."""
+
+    def __init__(self, model: Model, databases: Databases) -> None:
+        self.model = model
+        self.databases = databases
+
+    def map(self) -> dict[str, dict[str, Any]]:
+        """The Apollo-style resolver map ``hansa.subgraph.Subgraph`` takes."""
+        resolvers: dict[str, dict[str, Any]] = {}
+        for type_model in self.model.types.values():
+            fields: dict[str, Any] = {
+                name: self._relation(type_model, relation)
+                for name, relation in type_model.relations.items()
+            }
+            if type_model.key:
+                fields["__resolve_references"] = self._references(type_model)
+            resolvers[type_model.name] = fields
+        for root in self.model.roots.values():
+            parent = "Query" if root.kind == "query" else "Mutation"
+            maker = self._query if root.kind == "query" else self._mutation
+            resolvers.setdefault(parent, {})[root.name] = maker(root)
+        return resolvers
+
+    # -- federated fields and entities --------------------------------------------------------
+
+    def _relation(self, owner: TypeModel, relation: Relation) -> Callable[..., Awaitable[Any]]:
+        target = self.model.types[relation.target]
+        spec = relation.spec
+        local = spec.lookup or spec.local_key
+        assert local is not None
+        match = target.column_of(target.key[0] if spec.lookup else spec.remote_key)  # type: ignore[arg-type]
+        convert = spec.type_conversion
+        strong = spec.consistency == "strong"
+
+        @_guarded
+        async def resolve(parent: Mapping[str, Any], info: Info) -> Any:
+            value = parent.get(local)
+            if value is None:
+                return [] if relation.many else None
+            state = state_of(info, self.databases)
+            conditions = tuple(
+                Condition(target.column_of(name), "eq", state.resolve(wanted))
+                for name, wanted in (spec.filter or {}).items()
+            )
+            key = LoaderKey(target.database, target.sql_source, match, conditions, strong)
+            loader = state.loader(key, spec.batch_size)
+            columns = columns_for(target, selected(info, target.name))
+            rows = await loader.load(convert(value) if convert else value, columns)
+            objects = [to_object(target, row) for row in rows]
+            if relation.many:
+                return objects
+            return objects[0] if objects else None
+
+        return resolve
+
+    def _references(self, model: TypeModel) -> Callable[..., list[Awaitable[Any]]]:
+        """``_entities`` for ``model``: every representation of the request through one loader
+        per key column (one statement however many ``_entities`` fields asked)."""
+
+        def resolve(representations: list[dict[str, Any]], info: Info) -> list[Awaitable[Any]]:
+            state = state_of(info, self.databases)
+            columns = columns_for(model, selected(info, model.name))
+            if len(model.key) == 1:
+                key_field = model.key[0]
+                key = LoaderKey(
+                    model.database, model.sql_source, model.column_of(key_field), (), False
+                )
+                loader = state.loader(key, 1000)
+
+                @_guarded
+                async def one(representation: dict[str, Any]) -> Any:
+                    value = representation.get(key_field)
+                    if value is None:
+                        return None
+                    rows = await loader.load(value, columns)
+                    return to_object(model, rows[0]) if rows else None
+
+                return [one(r) for r in representations]
+
+            @_guarded
+            async def composite(representation: dict[str, Any]) -> Any:
+                conditions = [
+                    Condition(model.column_of(k), "eq", representation.get(k)) for k in model.key
+                ]
+                rows = await state.read(
+                    model.database, model.sql_source, sorted(columns), conditions, limit=1
+                )
+                return to_object(model, rows[0]) if rows else None
+
+            return [composite(r) for r in representations]
+
+        return resolve
+
+    # -- root queries ------------------------------------------------------------------------
+
+    def _query(self, root: RootField) -> Callable[..., Awaitable[Any]]:
+        target = self.model.types[root.returns.name]
+        source = root.sql_source or target.sql_source
+        settings = self.databases.settings
+        max_limit = root.max_limit or settings.max_limit
+
+        async def resolve(_root: Any, info: Info, **args: Any) -> Any:
+            state = state_of(info, self.databases)
+            answered = await _call(root, state, args)
+            if answered is not None:
+                return _objects(target, answered, root.returns.many)
+            conditions = [
+                Condition(target.column_of(name), "eq", value)
+                for name, value in args.items()
+                if name in target.columns and name in root.arguments
+            ]
+            columns = sorted(columns_for(target, selected(info, target.name)))
+            if not root.returns.many:
+                rows = await state.read(target.database, source, columns, conditions, limit=1)
+                return to_object(target, rows[0]) if rows else None
+            conditions += _where(target, args.get("where"))
+            order = [
+                Order(target.column_of(o["field"]), o.get("direction") == "DESC")
+                for o in args.get("orderBy") or ()
+            ] or [Order(target.column_of(k)) for k in target.key]
+            limit = args.get("limit", settings.default_limit)
+            if limit is None or limit < 0 or limit > max_limit:
+                raise coded(f"limit must be between 0 and {max_limit}.", "BAD_USER_INPUT")
+            offset = args.get("offset") or 0
+            if offset < 0:
+                raise coded("offset must not be negative.", "BAD_USER_INPUT")
+            rows = await state.read(
+                target.database,
+                source,
+                columns,
+                conditions,
+                order=order,
+                limit=limit,
+                offset=offset,
+            )
+            return [to_object(target, row) for row in rows]
+
+        return _guarded(resolve)
+
+    # -- mutations ---------------------------------------------------------------------------
+
+    def _mutation(self, root: RootField) -> Callable[..., Awaitable[Any]]:
+        target = self.model.types[root.returns.name]
+        operation = root.operation
+
+        async def resolve(_root: Any, info: Info, **args: Any) -> Any:
+            state = state_of(info, self.databases)
+            columns = sorted(columns_for(target, selected(info, target.name)))
+            async with state.writing():
+                answered = await _call(root, state, args)
+                if answered is not None:
+                    return _objects(target, answered, root.returns.many)
+                if operation == "CREATE":
+                    return await self._create(state, target, args, columns)
+                if operation == "UPDATE":
+                    return await self._update(state, target, args, columns)
+                if operation == "DELETE":
+                    return await self._delete(state, target, args, columns)
+            raise coded(
+                f"{root.name} has no operation= and returned nothing.", "INTERNAL_SERVER_ERROR"
+            )
+
+        return _guarded(resolve)
+
+    async def _create(
+        self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
+    ) -> Any:
+        values = {target.column_of(n): v for n, v in args.items() if n in target.columns}
+        driver = self.databases.driver(target.database)
+        statement = insert(driver.dialect, target.table, values, columns)
+        rows = await (await state.transaction(target.database)).fetch(
+            statement.sql, statement.params
+        )
+        state.wrote.add(target.database)
+        return to_object(target, rows[0]) if rows else None
+
+    async def _update(
+        self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
+    ) -> Any:
+        where = self._by_key(target, args)
+        version_field = next(
+            (n for n, c in target.columns.items() if c.column == target.version), None
+        )
+        expected = args.get(version_field) if version_field else None
+        if expected is not None:
+            where.append(Condition(target.version or "", "eq", expected))
+        skip = set(target.key) | ({version_field} if version_field else set())
+        values = {
+            target.column_of(n): v for n, v in args.items() if n in target.columns and n not in skip
+        }
+        driver = self.databases.driver(target.database)
+        transaction = await state.transaction(target.database)
+        state.wrote.add(target.database)
+        if values or target.version:
+            statement = update(
+                driver.dialect, target.table, values, where, increment=target.version
+            )
+            changed = await transaction.execute(statement.sql, statement.params)
+        else:
+            changed = 1
+        key_only = where[: len(target.key)]
+        read = select(
+            driver.dialect,
+            target.table,
+            columns + ([target.version] if target.version else []),
+            key_only,
+        )
+        rows = await transaction.fetch(read.sql, read.params)
+        if not rows:
+            raise coded(f"No {target.name} with that key.", "NOT_FOUND")
+        if changed == 0 and expected is not None:
+            current = rows[0].get(target.version or "")
+            raise coded(
+                f"{target.name} was changed by someone else: version {expected} is not the"
+                f" current one ({current}).",
+                "CONFLICT",
+                currentVersion=current,
+            )
+        return to_object(target, rows[0])
+
+    async def _delete(
+        self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
+    ) -> Any:
+        where = self._by_key(target, args)
+        driver = self.databases.driver(target.database)
+        transaction = await state.transaction(target.database)
+        state.wrote.add(target.database)
+        read = select(driver.dialect, target.table, columns, where, lock=True)
+        rows = await transaction.fetch(read.sql, read.params)
+        if not rows:
+            raise coded(f"No {target.name} with that key.", "NOT_FOUND")
+        statement = delete(driver.dialect, target.table, where)
+        await transaction.execute(statement.sql, statement.params)
+        return to_object(target, rows[0])
+
+    def _by_key(self, target: TypeModel, args: dict[str, Any]) -> list[Condition]:
+        missing = [k for k in target.key if args.get(k) is None]
+        if missing or not target.key:
+            raise coded(f"{target.name} needs its key ({', '.join(target.key)}).", "BAD_USER_INPUT")
+        return [Condition(target.column_of(k), "eq", args[k]) for k in target.key]
+
+
+_OPS: tuple[Op, ...] = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
+
+
+def _where(target: TypeModel, where: Mapping[str, Any] | None) -> list[Condition]:
+    conditions = []
+    for name, filters in (where or {}).items():
+        column = target.column_of(name)
+        for op, value in filters.items():
+            if op == "isNull":
+                if value is not None:
+                    conditions.append(Condition(column, "is_null", bool(value)))
+            elif op in _OPS and (value is not None or op in ("eq", "ne")):
+                conditions.append(Condition(column, op, value))
+    return conditions
+
+
+def _objects(target: TypeModel, answered: Any, many: bool) -> Any:
+    """What a function body returned (rows or objects), as objects of ``target``."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {
+                "__typename": target.name,
+                **{k: v for k, v in value.items() if k in target.columns or k in target.relations},
+                **{
+                    name: value[c.column]
+                    for name, c in target.columns.items()
+                    if c.column in value and name not in value
+                },
+            }
+        return value
+
+    if many:
+        return [one(v) for v in answered]
+    return one(answered)
+
+
+async def _call(root: RootField, state: RequestState, args: dict[str, Any]) -> Any:
+    """The decorated function's own answer; ``None`` (an empty body, ``...``) lets the
+    generated statement answer."""
+    kwargs = {name: args[name] for name in root.arguments if name in args}
+    if root.takes_context is not None:
+        kwargs[root.takes_context] = TenantContext(state)
+    answer = root.fn(**kwargs)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    return None if answer is Ellipsis else answer
+
+
+def _guarded(resolve: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A database failure becomes a coded GraphQL error (never a traceback)."""
+
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await resolve(*args, **kwargs)
+        except DatabaseError as error:
+            raise coded(str(error), error.code) from None
+
+    return guarded
+
+
+__all__ = ["Resolvers", "match_key"]

@@ -1,0 +1,314 @@
+"""Per process and per request: the open databases, and each request's loaders, transactions
+and tenant.
+
+**One query per hop.** Every read of rows by key goes through a ``Loader`` (one per database,
+source, match column and extra filter, per request). ``load()`` registers a key and waits; the
+first key of a batch schedules the dispatch for after the current round of resolvers, so every
+sibling field of one level — all 1,000 users' ``orders``, every representation of every
+``_entities`` call in the request — has registered its key by then, and the dispatch issues one
+``WHERE column IN (...)`` (``= ANY($1)`` on PostgreSQL) per ``batch_size`` keys, reading the
+union of the columns the selections asked for.
+
+Keys are matched as text (``str``), so an ``ID`` the gateway sends as ``"7"`` finds the row
+whose integer key is 7; on PostgreSQL, whose parameters are typed, request values are first
+converted to the column's type (learned once per source when the databases open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from hansa.db.drivers.base import DatabaseError, Driver, Row, Transaction
+from hansa.db.model import ContextValue, Model, TypeModel
+from hansa.db.sql import Condition, select
+
+# PostgreSQL type names (information_schema.columns.data_type) → a converter for request values.
+_PG_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "integer": int,
+    "bigint": int,
+    "smallint": int,
+    "numeric": decimal.Decimal,
+    "uuid": lambda v: v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)),
+    "boolean": lambda v: v if isinstance(v, bool) else str(v).lower() in ("true", "1"),
+    "double precision": float,
+    "real": float,
+    "date": lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)),
+    "timestamp with time zone": lambda v: (
+        v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(str(v))
+    ),
+    "timestamp without time zone": lambda v: (
+        v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(str(v))
+    ),
+}
+
+
+def match_key(value: Any) -> str:
+    """How keys are compared across databases and with what the gateway sent."""
+    return str(value)
+
+
+@dataclass
+class DbSettings:
+    """``[db]`` in ``hansa.toml``: what every database subgraph of the process shares."""
+
+    tenant_header: str = "x-tenant-id"
+    tenant_required: bool = False
+    default_limit: int = 50
+    max_limit: int = 1000
+
+
+class Databases:
+    """The process's open drivers, by ``[databases.NAME]``, and what was learned of them."""
+
+    def __init__(self, drivers: Mapping[str, Driver], settings: DbSettings | None = None) -> None:
+        self.drivers = dict(drivers)
+        self.settings = settings or DbSettings()
+        # (database, source) → column → converter of request values (PostgreSQL only).
+        self.converters: dict[tuple[str, str], dict[str, Callable[[Any], Any]]] = {}
+
+    def driver(self, name: str) -> Driver:
+        try:
+            return self.drivers[name]
+        except KeyError:
+            raise DatabaseError(
+                "DATABASE_NOT_CONFIGURED", f"no [databases.{name}] is configured"
+            ) from None
+
+    async def learn(self, model: Model) -> None:
+        """Column types of every PostgreSQL source the model reads, once, at start."""
+        for type_model in model.types.values():
+            driver = self.drivers.get(type_model.database)
+            if driver is None or driver.dialect != "postgresql":
+                continue
+            for source in {type_model.sql_source, type_model.table}:
+                schema, _, table = source.rpartition(".")
+                rows = await driver.fetch(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_name = $1 AND table_schema = COALESCE(NULLIF($2, ''), current_schema())",
+                    (table, schema),
+                    primary=True,
+                )
+                self.converters[(type_model.database, source)] = {
+                    r["column_name"]: _PG_CONVERTERS[r["data_type"]]
+                    for r in rows
+                    if r["data_type"] in _PG_CONVERTERS
+                }
+
+    def convert(self, database: str, source: str, column: str, value: Any) -> Any:
+        converter = self.converters.get((database, source), {}).get(column)
+        if converter is None or value is None:
+            return value
+        try:
+            return converter(value)
+        except (ValueError, TypeError, decimal.InvalidOperation):
+            return _Unmatchable  # a key that cannot exist in that column
+
+    async def close(self) -> None:
+        for driver in self.drivers.values():
+            await driver.close()
+
+
+class _UnmatchableType:
+    """A request value that cannot equal any row's (``"abc"`` for an integer key)."""
+
+
+_Unmatchable = _UnmatchableType()
+
+
+@dataclass(frozen=True)
+class LoaderKey:
+    database: str
+    source: str
+    column: str
+    conditions: tuple[Condition, ...]
+    primary: bool
+
+
+class Loader:
+    """Rows of one source by one column's values, one statement per batch."""
+
+    def __init__(self, state: RequestState, key: LoaderKey, batch_size: int) -> None:
+        self.state, self.key, self.batch_size = state, key, batch_size
+        self._waiting: dict[str, tuple[Any, list[asyncio.Future[list[Row]]]]] = {}
+        self._columns: set[str] = set()
+        # Rows already read this request, with the columns they were read with.
+        self._done: dict[str, tuple[list[Row], frozenset[str]]] = {}
+        self._scheduled = False
+
+    async def load(self, value: Any, columns: Iterable[str]) -> list[Row]:
+        """The rows whose column equals ``value`` (with at least ``columns``)."""
+        wanted = set(columns)
+        token = match_key(value)
+        done = self._done.get(token)
+        if done is not None and wanted <= done[1]:
+            return done[0]
+        future: asyncio.Future[list[Row]] = asyncio.get_running_loop().create_future()
+        entry = self._waiting.setdefault(token, (value, []))
+        entry[1].append(future)
+        self._columns |= wanted
+        if not self._scheduled:
+            self._scheduled = True
+            # Two rounds: resolvers of one level start in one round and may await once more
+            # (a sibling's own lookup) before registering their key.
+            loop = asyncio.get_running_loop()
+            loop.call_soon(lambda: loop.call_soon(self._dispatch))
+        return await future
+
+    def _dispatch(self) -> None:
+        self._scheduled = False
+        waiting, self._waiting = self._waiting, {}
+        columns = sorted(self._columns | {self.key.column})
+        self._columns = set()
+        task = asyncio.ensure_future(self._fetch(waiting, columns))
+        self.state.tasks.add(task)
+        task.add_done_callback(self.state.tasks.discard)
+
+    async def _fetch(
+        self, waiting: dict[str, tuple[Any, list[asyncio.Future[list[Row]]]]], columns: list[str]
+    ) -> None:
+        k = self.key
+        found: dict[str, list[Row]] = {token: [] for token in waiting}
+        try:
+            values = [
+                converted
+                for value, _ in waiting.values()
+                if (
+                    converted := self.state.databases.convert(k.database, k.source, k.column, value)
+                )
+                is not _Unmatchable
+            ]
+            for start in range(0, len(values), self.batch_size):
+                chunk = values[start : start + self.batch_size]
+                rows = await self.state.read(
+                    k.database,
+                    k.source,
+                    columns,
+                    [Condition(k.column, "in", chunk), *k.conditions],
+                    primary=k.primary,
+                )
+                for row in rows:
+                    found.setdefault(match_key(row[k.column]), []).append(row)
+        except BaseException as error:
+            for _, futures in waiting.values():
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        read = frozenset(columns)
+        for token, (_, futures) in waiting.items():
+            self._done[token] = (found[token], read)
+            for future in futures:
+                if not future.done():
+                    future.set_result(found[token])
+
+
+@dataclass
+class RequestState:
+    """One request's: tenant, headers, loaders, open transactions, and whether it wrote."""
+
+    databases: Databases
+    headers: Mapping[str, str]
+    tenant: str | None = None
+    loaders: dict[LoaderKey, Loader] = field(default_factory=dict)
+    transactions: dict[str, Transaction] = field(default_factory=dict)
+    stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+    wrote: set[str] = field(default_factory=set)  # databases written: read them from the primary
+    tasks: set[asyncio.Future[None]] = field(default_factory=set)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        if name == "tenant_id":
+            return self.tenant
+        return self.values.get(name, self.headers.get(name))
+
+    def resolve(self, value: Any) -> Any:
+        return self.value(value.name) if isinstance(value, ContextValue) else value
+
+    def loader(self, key: LoaderKey, batch_size: int) -> Loader:
+        loader = self.loaders.get(key)
+        if loader is None:
+            loader = self.loaders[key] = Loader(self, key, batch_size)
+        return loader
+
+    async def read(
+        self,
+        database: str,
+        source: str,
+        columns: Sequence[str],
+        where: Sequence[Condition],
+        *,
+        order: Sequence[Any] = (),
+        limit: int | None = None,
+        offset: int | None = None,
+        primary: bool = False,
+    ) -> list[Row]:
+        driver = self.databases.driver(database)
+        statement = select(driver.dialect, source, columns, where, order, limit, offset)
+        return await self.fetch(database, statement.sql, statement.params, primary=primary)
+
+    async def fetch(
+        self, database: str, sql: str, params: Sequence[Any], *, primary: bool = False
+    ) -> list[Row]:
+        transaction = self.transactions.get(database)
+        if transaction is not None:
+            return await transaction.fetch(sql, params)
+        driver = self.databases.driver(database)
+        # Read-your-writes: once this request wrote to a database, it reads the primary.
+        return await driver.fetch(
+            sql, params, primary=primary or database in self.wrote, tenant=self.tenant
+        )
+
+    async def execute(self, database: str, sql: str, params: Sequence[Any]) -> int:
+        self.wrote.add(database)
+        transaction = self.transactions.get(database)
+        if transaction is not None:
+            return await transaction.execute(sql, params)
+        async with self.databases.driver(database).transaction(tenant=self.tenant) as own:
+            return await own.execute(sql, params)
+
+    async def transaction(self, database: str) -> Transaction:
+        """The transaction on ``database`` of the mutation being resolved (``writing()``),
+        begun on first use; outside a mutation, a statement gets its own."""
+        transaction = self.transactions.get(database)
+        if transaction is None:
+            driver = self.databases.driver(database)
+            transaction = await self.stack.enter_async_context(
+                driver.transaction(tenant=self.tenant)
+            )
+            self.transactions[database] = transaction
+        return transaction
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """One mutation: every transaction it opens commits when it returns, or rolls back
+        when it raises."""
+        outer = (self.stack, self.transactions)
+        self.stack, self.transactions = AsyncExitStack(), {}
+        try:
+            async with self.stack:
+                yield
+        finally:
+            self.stack, self.transactions = outer
+
+
+Resolver = Callable[..., Awaitable[Any]]
+
+
+def key_conditions(model: TypeModel, representation: Mapping[str, Any]) -> list[Condition] | None:
+    """``key = value`` for each key column of ``model`` in ``representation``; ``None`` when one
+    is missing."""
+    conditions = []
+    for part in model.key:
+        if part not in representation:
+            return None
+        conditions.append(Condition(model.column_of(part), "eq", representation[part]))
+    return conditions
