@@ -23,7 +23,7 @@ from graphql import (
 from hansa.db.context import TenantContext
 from hansa.db.drivers.base import DatabaseError, Row
 from hansa.db.model import Model, Relation, RootField, TypeModel
-from hansa.db.runtime import Databases, LoaderKey, RequestState, match_key
+from hansa.db.runtime import UNMATCHABLE, Databases, LoaderKey, RequestState, match_key
 from hansa.db.sql import Condition, Op, Order, delete, insert, select, update
 from hansa.subgraph.entities import Info
 
@@ -203,16 +203,24 @@ class Resolvers:
             answered = await _call(root, state, args)
             if answered is not None:
                 return _objects(target, answered, root.returns.many)
-            conditions = [
-                Condition(target.column_of(name), "eq", value)
-                for name, value in args.items()
-                if name in target.columns and name in root.arguments
-            ]
+            try:
+                conditions = [
+                    Condition(
+                        target.column_of(name), "eq", self._typed(target, source, name, value)
+                    )
+                    for name, value in args.items()
+                    if name in target.columns and name in root.arguments
+                ]
+            except GraphQLError:  # a value no row can have: no row
+                return [] if root.returns.many else None
             columns = sorted(columns_for(target, selected(info, target.name)))
             if not root.returns.many:
                 rows = await state.read(target.database, source, columns, conditions, limit=1)
                 return to_object(target, rows[0]) if rows else None
-            conditions += _where(target, args.get("where"))
+            try:
+                conditions += self._where(target, source, args.get("where"))
+            except GraphQLError:
+                return []
             order = [
                 Order(target.column_of(o["field"]), o.get("direction") == "DESC")
                 for o in args.get("orderBy") or ()
@@ -264,7 +272,7 @@ class Resolvers:
     async def _create(
         self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
     ) -> Any:
-        values = {target.column_of(n): v for n, v in args.items() if n in target.columns}
+        values = self._values(target, args)
         driver = self.databases.driver(target.database)
         statement = insert(driver.dialect, target.table, values, columns)
         rows = await (await state.transaction(target.database)).fetch(
@@ -336,23 +344,53 @@ class Resolvers:
         missing = [k for k in target.key if args.get(k) is None]
         if missing or not target.key:
             raise coded(f"{target.name} needs its key ({', '.join(target.key)}).", "BAD_USER_INPUT")
-        return [Condition(target.column_of(k), "eq", args[k]) for k in target.key]
+        return [
+            Condition(target.column_of(k), "eq", self._typed(target, target.table, k, args[k]))
+            for k in target.key
+        ]
+
+    def _where(
+        self, target: TypeModel, source: str, where: Mapping[str, Any] | None
+    ) -> list[Condition]:
+        """A list query's ``where`` argument as conditions, values typed."""
+        conditions = []
+        for name, filters in (where or {}).items():
+            column = target.column_of(name)
+            for op, value in filters.items():
+                if op == "isNull":
+                    if value is not None:
+                        conditions.append(Condition(column, "is_null", bool(value)))
+                elif op == "in" and value is not None:
+                    typed = [self._typed(target, source, name, v) for v in value]
+                    conditions.append(Condition(column, "in", typed))
+                elif op in _OPS and (value is not None or op in ("eq", "ne")):
+                    typed_value = (
+                        None if value is None else self._typed(target, source, name, value)
+                    )
+                    conditions.append(Condition(column, op, typed_value))
+        return conditions
+
+    def _typed(self, target: TypeModel, source: str, field_name: str, value: Any) -> Any:
+        """A request value as the column's type (PostgreSQL's parameters are typed); a value
+        the column cannot hold is the client's mistake."""
+        column = target.column_of(field_name)
+        converted = self.databases.convert(target.database, source, column, value)
+        if converted is UNMATCHABLE:
+            raise coded(f"{value!r} is not a valid {target.name}.{field_name}.", "BAD_USER_INPUT")
+        return converted
+
+    def _values(
+        self, target: TypeModel, args: dict[str, Any], skip: frozenset[str] | set[str] = frozenset()
+    ) -> dict[str, Any]:
+        """The column arguments of a mutation, typed."""
+        return {
+            target.column_of(n): self._typed(target, target.table, n, v)
+            for n, v in args.items()
+            if n in target.columns and n not in skip
+        }
 
 
 _OPS: tuple[Op, ...] = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
-
-
-def _where(target: TypeModel, where: Mapping[str, Any] | None) -> list[Condition]:
-    conditions = []
-    for name, filters in (where or {}).items():
-        column = target.column_of(name)
-        for op, value in filters.items():
-            if op == "isNull":
-                if value is not None:
-                    conditions.append(Condition(column, "is_null", bool(value)))
-            elif op in _OPS and (value is not None or op in ("eq", "ne")):
-                conditions.append(Condition(column, op, value))
-    return conditions
 
 
 def _objects(target: TypeModel, answered: Any, many: bool) -> Any:

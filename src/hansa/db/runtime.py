@@ -108,7 +108,7 @@ class Databases:
         try:
             return converter(value)
         except (ValueError, TypeError, decimal.InvalidOperation):
-            return _Unmatchable  # a key that cannot exist in that column
+            return UNMATCHABLE  # a key that cannot exist in that column
 
     async def close(self) -> None:
         for driver in self.drivers.values():
@@ -119,7 +119,7 @@ class _UnmatchableType:
     """A request value that cannot equal any row's (``"abc"`` for an integer key)."""
 
 
-_Unmatchable = _UnmatchableType()
+UNMATCHABLE = _UnmatchableType()
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ class Loader:
                 if (
                     converted := self.state.databases.convert(k.database, k.source, k.column, value)
                 )
-                is not _Unmatchable
+                is not UNMATCHABLE
             ]
             for start in range(0, len(values), self.batch_size):
                 chunk = values[start : start + self.batch_size]
