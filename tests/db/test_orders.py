@@ -327,3 +327,37 @@ def test_the_subgraph_composes_with_apollos_composition_and_runs_in_the_gateway(
     assert "errors" not in first, first
     assert first == second
     assert both["data"]["users"] == [{"name": "user 0"}] and both["data"]["product"]["name"]
+
+
+def test_concurrent_updaters_lose_no_update(served: Served) -> None:
+    """20 clients add 1 to one order's total with read, then update at the version read,
+    retrying on CONFLICT: every increment lands, and the version counts them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = served.data.orders[-1]
+    read = 'query($id: ID!) { _entities(representations: [{__typename: "Order", id: $id}]) { ... on Order { total version } } }'
+
+    def increment(_: int) -> int:
+        conflicts = 0
+        while True:
+            current = post_graphql(served.url, read, {"id": str(order["id"])}).json()["data"][
+                "_entities"
+            ][0]
+            total = Decimal(current["total"]) + 1
+            answer = post_graphql(
+                served.url,
+                "mutation($id: ID!, $t: Decimal!, $v: Int!) { update_order(id: $id, total: $t, version: $v) { version } }",
+                {"id": str(order["id"]), "t": str(total), "v": current["version"]},
+            ).json()
+            if "errors" not in answer:
+                return conflicts
+            assert answer["errors"][0]["extensions"]["code"] == "CONFLICT", answer
+            conflicts += 1
+
+    before = post_graphql(served.url, read, {"id": str(order["id"])}).json()["data"]["_entities"][0]
+    with ThreadPoolExecutor(20) as pool:
+        conflicts = sum(pool.map(increment, range(20)))
+    after = post_graphql(served.url, read, {"id": str(order["id"])}).json()["data"]["_entities"][0]
+    assert Decimal(after["total"]) == Decimal(before["total"]) + 20
+    assert after["version"] == before["version"] + 20
+    assert conflicts > 0  # they did collide, and were told
