@@ -208,11 +208,13 @@ def _in_process(config: HansaConfig) -> dict[str, InProcessSubgraph]:
     from hansa.db.app import DatabaseSubgraph, settings_from
     from hansa.db.model import ModelError
 
-    databases, settings = settings_from(config)
     hosted: dict[str, InProcessSubgraph] = {}
     for name, module in modules.items():
         try:
-            hosted[name] = DatabaseSubgraph.from_module(module, databases, settings, name=name)
+            databases, settings, sharding = settings_from(config)
+            hosted[name] = DatabaseSubgraph.from_module(
+                module, databases, settings, name=name, sharding=sharding
+            )
         except (ImportError, ModelError) as error:
             raise ConfigError(
                 "hansa.toml", None, f"subgraphs.{name}.module", f"cannot load {module}: {error}"

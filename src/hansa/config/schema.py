@@ -747,6 +747,13 @@ class DatabaseSection:
     max_tenant_pools: int = key(
         16, "With `database_per_tenant`: pools kept open, least recently used closed.", minimum=1
     )
+    shards: list[str] = key(
+        [],
+        "Shard the database by key hash over these URLs (instead of `url`): rows live on"
+        " shard `crc32(shard_key value) % len(shards)`; lookups by the shard key go to one"
+        " shard, other reads to all of them, merged.",
+    )
+    shard_key: str | None = key(None, "With `shards`: the column rows are sharded by.")
 
 
 @dataclass

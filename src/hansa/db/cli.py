@@ -16,9 +16,11 @@ def _subgraph(target: str, config_path: Path | None) -> object:
         config = HansaConfig() if config_path is None else load_config(config_path)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    databases, settings = settings_from(config)
     try:
-        return DatabaseSubgraph.from_module(target, databases, settings, name=config.db.name)
+        databases, settings, sharding = settings_from(config)
+        return DatabaseSubgraph.from_module(
+            target, databases, settings, name=config.db.name, sharding=sharding
+        )
     except (ImportError, ModelError, ValueError) as error:
         raise click.ClickException(f"cannot build a subgraph from {target}: {error}") from None
 

@@ -112,6 +112,7 @@ def type_(
     table: str | None = None,
     version: str | None = None,
     description: str | None = None,
+    shard_key: str | None = None,
 ) -> Callable[[type], type]:
     """``@hansa.type(database=, sql_source=, key=)``. ``sql_source`` is what reads come from
     (a table or a view); ``table`` what mutations write (default ``sql_source``); ``version``
@@ -129,6 +130,7 @@ def type_(
                     "table": table,
                     "version": version,
                     "description": description,
+                    "shard_key": shard_key,
                 },
             )
         )
@@ -213,6 +215,9 @@ class TypeModel:
     relations: dict[str, Relation]
     version: str | None = None
     description: str | None = None
+    shard_key: str | None = (
+        None  # the column this type's rows are sharded by, if not the database's
+    )
 
     def column_of(self, field_name: str) -> str:
         return self.columns[field_name].column
@@ -370,6 +375,9 @@ def _type_model(cls: type, spec: dict[str, Any], known: dict[str, type], model: 
     version = spec["version"]
     if version is not None and version not in columns:
         raise ModelError(f"{name}: version column {version!r} is not a column")
+    shard_key = spec.get("shard_key")
+    if shard_key is not None and shard_key not in columns:
+        raise ModelError(f"{name}: shard_key {shard_key!r} is not a column")
     sql_source = identifier(spec["sql_source"], f"{name}: sql_source")
     return TypeModel(
         name,
@@ -382,6 +390,7 @@ def _type_model(cls: type, spec: dict[str, Any], known: dict[str, type], model: 
         relations,
         None if version is None else columns[version].column,
         spec["description"] or (inspect.getdoc(cls) if cls.__doc__ else None),
+        None if shard_key is None else columns[shard_key].column,
     )
 
 

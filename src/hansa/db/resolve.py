@@ -24,6 +24,7 @@ from hansa.db.context import TenantContext
 from hansa.db.drivers.base import DatabaseError, Row
 from hansa.db.model import Model, Relation, RootField, TypeModel
 from hansa.db.runtime import UNMATCHABLE, Databases, LoaderKey, RequestState, match_key
+from hansa.db.shards import shard_of
 from hansa.db.sql import Condition, Op, Order, delete, insert, select, update
 from hansa.subgraph.entities import Info
 
@@ -269,76 +270,86 @@ class Resolvers:
 
         return _guarded(resolve)
 
+    def _shards(self, target: TypeModel, known: Mapping[str, Any]) -> list[int | None]:
+        """The shards a row with these column values can be on: one when the shard key is
+        among them, else every shard (``[None]`` for a database that is not sharded)."""
+        count = self.databases.shard_count(target.database)
+        if not count:
+            return [None]
+        column = self.databases.shard_column(target.database, target.table)
+        if column in known:
+            return [shard_of(known[column], count)]
+        return list(range(count))
+
     async def _create(
         self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
     ) -> Any:
         values = self._values(target, args)
+        shards = self._shards(target, values)
+        if len(shards) > 1:
+            column = self.databases.shard_column(target.database, target.table)
+            raise coded(f"{target.name} is sharded by {column}: give it.", "BAD_USER_INPUT")
         driver = self.databases.driver(target.database)
         statement = insert(driver.dialect, target.table, values, columns)
-        rows = await (await state.transaction(target.database)).fetch(
-            statement.sql, statement.params
-        )
+        transaction = await state.transaction(target.database, shards[0])
+        rows = await transaction.fetch(statement.sql, statement.params)
         state.wrote.add(target.database)
         return to_object(target, rows[0]) if rows else None
 
     async def _update(
         self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
     ) -> Any:
-        where = self._by_key(target, args)
+        key = self._by_key(target, args)
         version_field = next(
             (n for n, c in target.columns.items() if c.column == target.version), None
         )
         expected = args.get(version_field) if version_field else None
+        where = [*key]
         if expected is not None:
             where.append(Condition(target.version or "", "eq", expected))
         skip = set(target.key) | ({version_field} if version_field else set())
-        values = {
-            target.column_of(n): v for n, v in args.items() if n in target.columns and n not in skip
-        }
-        driver = self.databases.driver(target.database)
-        transaction = await state.transaction(target.database)
+        values = self._values(target, args, skip)
+        dialect = self.databases.driver(target.database).dialect
         state.wrote.add(target.database)
-        if values or target.version:
-            statement = update(
-                driver.dialect, target.table, values, where, increment=target.version
-            )
-            changed = await transaction.execute(statement.sql, statement.params)
-        else:
-            changed = 1
-        key_only = where[: len(target.key)]
         read = select(
-            driver.dialect,
-            target.table,
-            columns + ([target.version] if target.version else []),
-            key_only,
+            dialect, target.table, columns + ([target.version] if target.version else []), key
         )
-        rows = await transaction.fetch(read.sql, read.params)
-        if not rows:
-            raise coded(f"No {target.name} with that key.", "NOT_FOUND")
-        if changed == 0 and expected is not None:
-            current = rows[0].get(target.version or "")
-            raise coded(
-                f"{target.name} was changed by someone else: version {expected} is not the"
-                f" current one ({current}).",
-                "CONFLICT",
-                currentVersion=current,
-            )
-        return to_object(target, rows[0])
+        for shard in self._shards(target, {c.column: c.value for c in key}):
+            transaction = await state.transaction(target.database, shard)
+            changed = 1
+            if values or target.version:
+                statement = update(dialect, target.table, values, where, increment=target.version)
+                changed = await transaction.execute(statement.sql, statement.params)
+            rows = await transaction.fetch(read.sql, read.params)
+            if not rows:
+                continue  # not on this shard
+            if changed == 0 and expected is not None:
+                current = rows[0].get(target.version or "")
+                raise coded(
+                    f"{target.name} was changed by someone else: version {expected} is not the"
+                    f" current one ({current}).",
+                    "CONFLICT",
+                    currentVersion=current,
+                )
+            return to_object(target, rows[0])
+        raise coded(f"No {target.name} with that key.", "NOT_FOUND")
 
     async def _delete(
         self, state: RequestState, target: TypeModel, args: dict[str, Any], columns: list[str]
     ) -> Any:
         where = self._by_key(target, args)
-        driver = self.databases.driver(target.database)
-        transaction = await state.transaction(target.database)
+        dialect = self.databases.driver(target.database).dialect
         state.wrote.add(target.database)
-        read = select(driver.dialect, target.table, columns, where, lock=True)
-        rows = await transaction.fetch(read.sql, read.params)
-        if not rows:
-            raise coded(f"No {target.name} with that key.", "NOT_FOUND")
-        statement = delete(driver.dialect, target.table, where)
-        await transaction.execute(statement.sql, statement.params)
-        return to_object(target, rows[0])
+        read = select(dialect, target.table, columns, where, lock=True)
+        for shard in self._shards(target, {c.column: c.value for c in where}):
+            transaction = await state.transaction(target.database, shard)
+            rows = await transaction.fetch(read.sql, read.params)
+            if not rows:
+                continue
+            statement = delete(dialect, target.table, where)
+            await transaction.execute(statement.sql, statement.params)
+            return to_object(target, rows[0])
+        raise coded(f"No {target.name} with that key.", "NOT_FOUND")
 
     def _by_key(self, target: TypeModel, args: dict[str, Any]) -> list[Condition]:
         missing = [k for k in target.key if args.get(k) is None]

@@ -27,7 +27,8 @@ from typing import Any
 
 from hansa.db.drivers.base import DatabaseError, Driver, Row, Transaction
 from hansa.db.model import ContextValue, Model, TypeModel
-from hansa.db.sql import Condition, select
+from hansa.db.shards import merge, route
+from hansa.db.sql import Condition, Order, select
 
 # PostgreSQL type names (information_schema.columns.data_type) → a converter for request values.
 _PG_CONVERTERS: dict[str, Callable[[Any], Any]] = {
@@ -70,8 +71,17 @@ class Databases:
     def __init__(self, drivers: Mapping[str, Driver], settings: DbSettings | None = None) -> None:
         self.drivers = dict(drivers)
         self.settings = settings or DbSettings()
+        # Sharded databases: a driver per shard (``drivers`` holds the first, for its dialect),
+        # and the shard key's column.
+        self.shards: dict[str, list[Driver]] = {}
+        self.shard_columns: dict[str, str] = {}
+        # Sources sharded by another column than their database's shard key.
+        self.source_shard_columns: dict[tuple[str, str], str] = {}
         # (database, source) → column → converter of request values (PostgreSQL only).
         self.converters: dict[tuple[str, str], dict[str, Callable[[Any], Any]]] = {}
+
+    def shard_column(self, database: str, source: str) -> str:
+        return self.source_shard_columns.get((database, source), self.shard_columns[database])
 
     def driver(self, name: str) -> Driver:
         try:
@@ -110,8 +120,21 @@ class Databases:
         except (ValueError, TypeError, decimal.InvalidOperation):
             return UNMATCHABLE  # a key that cannot exist in that column
 
+    def shard_count(self, database: str) -> int:
+        return len(self.shards.get(database, ()))
+
+    def target(self, database: str, shard: int | None) -> Driver:
+        """The driver of ``database`` (of one of its shards when it is sharded)."""
+        if shard is None:
+            return self.driver(database)
+        return self.shards[database][shard]
+
     async def close(self) -> None:
-        for driver in self.drivers.values():
+        closing = {
+            id(d): d
+            for d in [*self.drivers.values(), *(d for s in self.shards.values() for d in s)]
+        }
+        for driver in closing.values():
             await driver.close()
 
 
@@ -219,7 +242,7 @@ class RequestState:
     headers: Mapping[str, str]
     tenant: str | None = None
     loaders: dict[LoaderKey, Loader] = field(default_factory=dict)
-    transactions: dict[str, Transaction] = field(default_factory=dict)
+    transactions: dict[tuple[str, int | None], Transaction] = field(default_factory=dict)
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     wrote: set[str] = field(default_factory=set)  # databases written: read them from the primary
     tasks: set[asyncio.Future[None]] = field(default_factory=set)
@@ -246,45 +269,91 @@ class RequestState:
         columns: Sequence[str],
         where: Sequence[Condition],
         *,
-        order: Sequence[Any] = (),
+        order: Sequence[Order] = (),
         limit: int | None = None,
         offset: int | None = None,
         primary: bool = False,
     ) -> list[Row]:
-        driver = self.databases.driver(database)
-        statement = select(driver.dialect, source, columns, where, order, limit, offset)
-        return await self.fetch(database, statement.sql, statement.params, primary=primary)
+        dialect = self.databases.driver(database).dialect
+        shards = self.databases.shard_count(database)
+        if not shards:
+            statement = select(dialect, source, columns, where, order, limit, offset)
+            return await self.fetch(database, statement.sql, statement.params, primary=primary)
+        routed = route(where, self.databases.shard_column(database, source), shards)
+        plan = routed if routed is not None else {i: list(where) for i in range(shards)}
+        if len(plan) == 1:
+            ((shard, conditions),) = plan.items()
+            statement = select(dialect, source, columns, conditions, order, limit, offset)
+            return await self.fetch(
+                database, statement.sql, statement.params, primary=primary, shard=shard
+            )
+        # Several shards: each gives its first offset + limit rows; the merge takes the page.
+        each = None if limit is None else limit + (offset or 0)
+        parts = await asyncio.gather(
+            *(
+                self.fetch(database, st.sql, st.params, primary=primary, shard=shard)
+                for shard, conditions in sorted(plan.items())
+                for st in [select(dialect, source, columns, conditions, order, each, None)]
+            )
+        )
+        return merge(parts, order, limit, offset)
 
     async def fetch(
-        self, database: str, sql: str, params: Sequence[Any], *, primary: bool = False
+        self,
+        database: str,
+        sql: str,
+        params: Sequence[Any],
+        *,
+        primary: bool = False,
+        shard: int | None = None,
     ) -> list[Row]:
-        transaction = self.transactions.get(database)
+        """Rows of one statement; on a sharded database without ``shard``, of every shard."""
+        if shard is None and self.databases.shard_count(database):
+            parts = await asyncio.gather(
+                *(
+                    self.fetch(database, sql, params, primary=primary, shard=i)
+                    for i in range(self.databases.shard_count(database))
+                )
+            )
+            return [row for part in parts for row in part]
+        transaction = self.transactions.get((database, shard))
         if transaction is not None:
             return await transaction.fetch(sql, params)
-        driver = self.databases.driver(database)
+        driver = self.databases.target(database, shard)
         # Read-your-writes: once this request wrote to a database, it reads the primary.
         return await driver.fetch(
             sql, params, primary=primary or database in self.wrote, tenant=self.tenant
         )
 
-    async def execute(self, database: str, sql: str, params: Sequence[Any]) -> int:
+    async def execute(
+        self, database: str, sql: str, params: Sequence[Any], *, shard: int | None = None
+    ) -> int:
+        """Run a statement (in the mutation's transaction); on a sharded database without
+        ``shard``, on every shard. Rows changed."""
         self.wrote.add(database)
-        transaction = self.transactions.get(database)
+        if shard is None and self.databases.shard_count(database):
+            changed = 0
+            for i in range(self.databases.shard_count(database)):
+                changed += await self.execute(database, sql, params, shard=i)
+            return changed
+        transaction = self.transactions.get((database, shard))
         if transaction is not None:
             return await transaction.execute(sql, params)
-        async with self.databases.driver(database).transaction(tenant=self.tenant) as own:
+        async with self.databases.target(database, shard).transaction(tenant=self.tenant) as own:
             return await own.execute(sql, params)
 
-    async def transaction(self, database: str) -> Transaction:
-        """The transaction on ``database`` of the mutation being resolved (``writing()``),
-        begun on first use; outside a mutation, a statement gets its own."""
-        transaction = self.transactions.get(database)
+    async def transaction(self, database: str, shard: int | None = None) -> Transaction:
+        """The transaction on ``database`` (one shard of it) of the mutation being resolved
+        (``writing()``), begun on first use."""
+        if shard is None and self.databases.shard_count(database):
+            raise DatabaseError("SHARD_REQUIRED", f"{database} is sharded: say which shard")
+        transaction = self.transactions.get((database, shard))
         if transaction is None:
-            driver = self.databases.driver(database)
+            driver = self.databases.target(database, shard)
             transaction = await self.stack.enter_async_context(
                 driver.transaction(tenant=self.tenant)
             )
-            self.transactions[database] = transaction
+            self.transactions[(database, shard)] = transaction
         return transaction
 
     @asynccontextmanager
