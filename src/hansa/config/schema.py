@@ -765,6 +765,14 @@ class DbSection:
     tenant_required: bool = key(False, "Refuse requests without a tenant (`TENANT_REQUIRED`).")
     default_limit: int = key(50, "Rows a list query returns without `limit`.", minimum=1)
     max_limit: int = key(1000, "The largest `limit` a list query accepts.", minimum=1)
+    session_header: str = key(
+        "x-hansa-session",
+        "Read-your-writes across requests: after a request carrying this header wrote to a"
+        " database, that session's reads go to the primary for `read_your_writes_secs`.",
+    )
+    read_your_writes_secs: float = key(
+        5.0, "How long a session reads the primary after it wrote (replica lag).", minimum=0.0
+    )
 
 
 @dataclass

@@ -42,7 +42,8 @@ def state_of(info: Info, databases: Databases) -> RequestState:
     if state is None:
         headers = context.get("headers", {}) if isinstance(context, dict) else {}
         tenant = headers.get(databases.settings.tenant_header.lower()) or None
-        state = RequestState(databases, headers, tenant)
+        session = headers.get(databases.settings.session_header.lower()) or None
+        state = RequestState(databases, headers, tenant, session=session)
         if isinstance(context, dict):
             context[STATE] = state
     if state.tenant is None and databases.settings.tenant_required:
@@ -293,7 +294,7 @@ class Resolvers:
         statement = insert(driver.dialect, target.table, values, columns)
         transaction = await state.transaction(target.database, shards[0])
         rows = await transaction.fetch(statement.sql, statement.params)
-        state.wrote.add(target.database)
+        state.wrote_to(target.database)
         return to_object(target, rows[0]) if rows else None
 
     async def _update(
@@ -310,7 +311,7 @@ class Resolvers:
         skip = set(target.key) | ({version_field} if version_field else set())
         values = self._values(target, args, skip)
         dialect = self.databases.driver(target.database).dialect
-        state.wrote.add(target.database)
+        state.wrote_to(target.database)
         read = select(
             dialect, target.table, columns + ([target.version] if target.version else []), key
         )
@@ -339,7 +340,7 @@ class Resolvers:
     ) -> Any:
         where = self._by_key(target, args)
         dialect = self.databases.driver(target.database).dialect
-        state.wrote.add(target.database)
+        state.wrote_to(target.database)
         read = select(dialect, target.table, columns, where, lock=True)
         for shard in self._shards(target, {c.column: c.value for c in where}):
             transaction = await state.transaction(target.database, shard)

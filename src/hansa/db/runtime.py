@@ -19,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import decimal
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -50,6 +52,9 @@ _PG_CONVERTERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+MAX_SESSIONS = 100_000  # sessions remembered for read-your-writes
+
+
 def match_key(value: Any) -> str:
     """How keys are compared across databases and with what the gateway sent."""
     return str(value)
@@ -63,6 +68,10 @@ class DbSettings:
     tenant_required: bool = False
     default_limit: int = 50
     max_limit: int = 1000
+    # Read-your-writes across requests: after a session (this header) wrote to a database, its
+    # reads go to the primary for this long (replicas may lag behind).
+    session_header: str = "x-hansa-session"
+    read_your_writes_secs: float = 5.0
 
 
 class Databases:
@@ -79,6 +88,24 @@ class Databases:
         self.source_shard_columns: dict[tuple[str, str], str] = {}
         # (database, source) → column → converter of request values (PostgreSQL only).
         self.converters: dict[tuple[str, str], dict[str, Callable[[Any], Any]]] = {}
+        # (session, database) → until when its reads go to the primary; oldest first.
+        self._recent: OrderedDict[tuple[str, str], float] = OrderedDict()
+
+    def note_write(self, session: str, database: str) -> None:
+        key = (session, database)
+        self._recent.pop(key, None)
+        self._recent[key] = time.monotonic() + self.settings.read_your_writes_secs
+        while len(self._recent) > MAX_SESSIONS:
+            self._recent.popitem(last=False)
+
+    def wrote_recently(self, session: str, database: str) -> bool:
+        until = self._recent.get((session, database))
+        if until is None:
+            return False
+        if until < time.monotonic():
+            del self._recent[(session, database)]
+            return False
+        return True
 
     def shard_column(self, database: str, source: str) -> str:
         return self.source_shard_columns.get((database, source), self.shard_columns[database])
@@ -245,8 +272,14 @@ class RequestState:
     transactions: dict[tuple[str, int | None], Transaction] = field(default_factory=dict)
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     wrote: set[str] = field(default_factory=set)  # databases written: read them from the primary
+    session: str | None = None
     tasks: set[asyncio.Future[None]] = field(default_factory=set)
     values: dict[str, Any] = field(default_factory=dict)
+
+    def wrote_to(self, database: str) -> None:
+        self.wrote.add(database)
+        if self.session is not None:
+            self.databases.note_write(self.session, database)
 
     def value(self, name: str) -> Any:
         if name == "tenant_id":
@@ -320,17 +353,19 @@ class RequestState:
         if transaction is not None:
             return await transaction.fetch(sql, params)
         driver = self.databases.target(database, shard)
-        # Read-your-writes: once this request wrote to a database, it reads the primary.
-        return await driver.fetch(
-            sql, params, primary=primary or database in self.wrote, tenant=self.tenant
+        # Read-your-writes: once this request (or its session, lately) wrote to a database,
+        # it reads the primary.
+        after_write = database in self.wrote or (
+            self.session is not None and self.databases.wrote_recently(self.session, database)
         )
+        return await driver.fetch(sql, params, primary=primary or after_write, tenant=self.tenant)
 
     async def execute(
         self, database: str, sql: str, params: Sequence[Any], *, shard: int | None = None
     ) -> int:
         """Run a statement (in the mutation's transaction); on a sharded database without
         ``shard``, on every shard. Rows changed."""
-        self.wrote.add(database)
+        self.wrote_to(database)
         if shard is None and self.databases.shard_count(database):
             changed = 0
             for i in range(self.databases.shard_count(database)):
