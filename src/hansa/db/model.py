@@ -52,6 +52,11 @@ class Federated:
     lazy: bool = False
     filter: dict[str, Any] | None = None
     consistency: Literal["eventual", "strong"] = "eventual"
+    # When several target rows answer one key of a single field (copies of one entity in
+    # two places, a replayed import): "last_write_wins" keeps the newest by timestamp_field,
+    # a callable f(primary, candidates) -> chosen decides.
+    conflict_resolution: str | Callable[[Any, list[Any]], Any] | None = None
+    timestamp_field: str | None = None
 
 
 def federated(
@@ -65,6 +70,8 @@ def federated(
     lazy: bool = False,
     filter: dict[str, Any] | None = None,
     consistency: Literal["eventual", "strong"] = "eventual",
+    conflict_resolution: str | Callable[[Any, list[Any]], Any] | None = None,
+    timestamp_field: str | None = None,
 ) -> Any:
     if (lookup is None) == (local_key is None and remote_key is None):
         raise ValueError("hansa.federated takes lookup=, or local_key= and remote_key=")
@@ -72,6 +79,10 @@ def federated(
         raise ValueError("hansa.federated needs both local_key= and remote_key=")
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if conflict_resolution == "last_write_wins" and timestamp_field is None:
+        raise ValueError('conflict_resolution="last_write_wins" needs timestamp_field=')
+    if isinstance(conflict_resolution, str) and conflict_resolution != "last_write_wins":
+        raise ValueError('conflict_resolution is "last_write_wins" or a function')
     return Federated(
         database,
         lookup,
@@ -82,6 +93,8 @@ def federated(
         lazy,
         filter,
         consistency,
+        conflict_resolution,
+        timestamp_field,
     )
 
 
@@ -412,6 +425,12 @@ def _check_relation(owner: TypeModel, relation: Relation, model: Model) -> None:
     for column_name in spec.filter or {}:
         if column_name not in target.columns:
             raise ModelError(f"{where}: filter on {column_name!r}, not a column of {target.name}")
+    if spec.timestamp_field is not None and spec.timestamp_field not in target.columns:
+        raise ModelError(
+            f"{where}: timestamp_field {spec.timestamp_field!r} is not a column of {target.name}"
+        )
+    if spec.conflict_resolution is not None and relation.many:
+        raise ModelError(f"{where}: conflict_resolution chooses one row; this field is a list")
 
 
 def _root_field(

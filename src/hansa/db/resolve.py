@@ -146,10 +146,14 @@ class Resolvers:
             key = LoaderKey(target.database, target.sql_source, match, conditions, strong)
             loader = state.loader(key, spec.batch_size)
             columns = columns_for(target, selected(info, target.name))
+            if spec.timestamp_field is not None:
+                columns.add(target.column_of(spec.timestamp_field))
             rows = await loader.load(convert(value) if convert else value, columns)
             objects = [to_object(target, row) for row in rows]
             if relation.many:
                 return objects
+            if len(objects) > 1 and spec.conflict_resolution is not None:
+                return _resolve_conflict(spec, parent, objects)
             return objects[0] if objects else None
 
         return resolve
@@ -403,6 +407,16 @@ class Resolvers:
 
 
 _OPS: tuple[Op, ...] = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
+
+
+def _resolve_conflict(
+    spec: Any, parent: Mapping[str, Any], candidates: list[dict[str, Any]]
+) -> Any:
+    """One row of several that answer one key, as the field's ``conflict_resolution`` says."""
+    if spec.conflict_resolution == "last_write_wins":
+        stamped = [c for c in candidates if c.get(spec.timestamp_field) is not None]
+        return max(stamped, key=lambda c: c[spec.timestamp_field]) if stamped else candidates[0]
+    return spec.conflict_resolution(parent, candidates)
 
 
 def _objects(target: TypeModel, answered: Any, many: bool) -> Any:
