@@ -361,3 +361,30 @@ def test_concurrent_updaters_lose_no_update(served: Served) -> None:
     assert Decimal(after["total"]) == Decimal(before["total"]) + 20
     assert after["version"] == before["version"] + 20
     assert conflicts > 0  # they did collide, and were told
+
+
+def test_keyset_pages_cover_the_list_once_each(served: Served) -> None:
+    query_text = (
+        'query($after: String) { ordersConnection(first: 7, after: $after, where: {total: {lt: "50"}},'
+        " orderBy: [{field: total, direction: DESC}]) { edges { cursor node { id total } }"
+        " pageInfo { hasNextPage endCursor } } }"
+    )
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        answer, statements = query(served, query_text, {"after": after})
+        assert "errors" not in answer, answer
+        assert statements == {"primary": 1}  # one range read per page, however deep
+        page = answer["data"]["ordersConnection"]
+        seen += [edge["node"]["total"] for edge in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+        assert after == page["edges"][-1]["cursor"]
+    expected = sorted((o["total"] for o in served.data.orders if o["total"] < 50), reverse=True)
+    assert seen == [str(t) for t in expected]
+    assert pages == -(-len(expected) // 7)
+    bad, _ = query(served, '{ ordersConnection(after: "nonsense") { edges { cursor } } }')
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -8,10 +8,13 @@ key, and the columns the selected federated fields look up by.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -24,8 +27,9 @@ from hansa.db.context import TenantContext
 from hansa.db.drivers.base import DatabaseError, Row
 from hansa.db.model import Model, Relation, RootField, TypeModel
 from hansa.db.runtime import UNMATCHABLE, Databases, LoaderKey, RequestState, match_key
+from hansa.db.schema import connection_name, list_query
 from hansa.db.shards import shard_of
-from hansa.db.sql import Condition, Op, Order, delete, insert, select, update
+from hansa.db.sql import AnyOf, Condition, Op, Order, delete, insert, select, update
 from hansa.subgraph.entities import Info
 
 STATE = "hansa.db"  # where a request's state lives in the subgraph's context
@@ -120,6 +124,8 @@ class Resolvers:
             parent = "Query" if root.kind == "query" else "Mutation"
             maker = self._query if root.kind == "query" else self._mutation
             resolvers.setdefault(parent, {})[root.name] = maker(root)
+            if list_query(root):
+                resolvers["Query"][connection_name(root)] = self._connection(root)
         return resolvers
 
     # -- federated fields and entities --------------------------------------------------------
@@ -247,6 +253,69 @@ class Resolvers:
                 offset=offset,
             )
             return [to_object(target, row) for row in rows]
+
+        return _guarded(resolve)
+
+    def _connection(self, root: RootField) -> Callable[..., Awaitable[Any]]:
+        """``xsConnection(first, after, where, orderBy)``: keyset pagination. The order is
+        the requested one with the key after it (so every row has one place), and ``after``
+        holds the last row's values of those columns: the next page is the rows after it,
+        ``(a > x) OR (a = x AND b > y) ...`` — an index range, however deep the page."""
+        target = self.model.types[root.returns.name]
+        source = root.sql_source or target.sql_source
+        settings = self.databases.settings
+        max_limit = root.max_limit or settings.max_limit
+
+        async def resolve(_root: Any, info: Info, **args: Any) -> Any:
+            state = state_of(info, self.databases)
+            try:
+                conditions: list[Condition | AnyOf] = [
+                    Condition(target.column_of(n), "eq", self._typed(target, source, n, v))
+                    for n, v in args.items()
+                    if n in target.columns and n in root.arguments
+                ]
+                conditions += self._where(target, source, args.get("where"))
+            except GraphQLError:
+                return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+            order = [
+                Order(target.column_of(o["field"]), o.get("direction") == "DESC")
+                for o in args.get("orderBy") or ()
+            ]
+            ordered = {o.column for o in order}
+            order += [
+                Order(target.column_of(k)) for k in target.key if target.column_of(k) not in ordered
+            ]
+            first = args.get("first", settings.default_limit)
+            if first is None or first < 0 or first > max_limit:
+                raise coded(f"first must be between 0 and {max_limit}.", "BAD_USER_INPUT")
+            after = args.get("after")
+            if after is not None:
+                values = _decode_cursor(after, len(order))
+                typed = [
+                    self.databases.convert(target.database, source, o.column, v)
+                    for o, v in zip(order, values, strict=True)
+                ]
+                conditions.append(_after(order, typed))
+            node_names = selected(info, target.name, _sub_fields(info, ("edges", "node")))
+            columns = sorted(columns_for(target, node_names) | {o.column for o in order})
+            rows = await state.read(
+                target.database, source, columns, conditions, order=order, limit=first + 1
+            )
+            page = rows[:first]
+            edges = [
+                {
+                    "cursor": _encode_cursor([row[o.column] for o in order]),
+                    "node": to_object(target, row),
+                }
+                for row in page
+            ]
+            return {
+                "edges": edges,
+                "pageInfo": {
+                    "hasNextPage": len(rows) > first,
+                    "endCursor": edges[-1]["cursor"] if edges else None,
+                },
+            }
 
         return _guarded(resolve)
 
@@ -407,6 +476,51 @@ class Resolvers:
 
 
 _OPS: tuple[Op, ...] = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
+
+
+def _sub_fields(info: Info, path: tuple[str, ...]) -> list[FieldNode]:
+    """The field nodes at ``path`` below the resolving field (``edges`` → ``node``)."""
+    nodes = list(info.field_nodes)
+    for name in path:
+        found: list[FieldNode] = []
+        for node in nodes:
+            for selection in node.selection_set.selections if node.selection_set else ():
+                if isinstance(selection, FieldNode) and selection.name.value == name:
+                    found.append(selection)
+        nodes = found
+    return nodes
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = orjson.dumps([_plain(v) for v in values])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, count: int) -> list[Any]:
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        values = None
+    if not isinstance(values, list) or len(values) != count:
+        raise coded("after is not a cursor of this list (with this orderBy).", "BAD_USER_INPUT")
+    return values
+
+
+def _after(order: list[Order], values: list[Any]) -> AnyOf:
+    """Rows after ``values`` in ``order``: for each column, the earlier ones equal and this one
+    beyond."""
+    branches = []
+    for index, o in enumerate(order):
+        equal = tuple(
+            Condition(p.column, "eq", v) for p, v in zip(order[:index], values, strict=False)
+        )
+        beyond = Condition(o.column, "lt" if o.descending else "gt", values[index])
+        branches.append((*equal, beyond))
+    return AnyOf(tuple(branches))
 
 
 def _resolve_conflict(

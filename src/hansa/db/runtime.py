@@ -30,7 +30,7 @@ from typing import Any
 from hansa.db.drivers.base import DatabaseError, Driver, Row, Transaction
 from hansa.db.model import ContextValue, Model, TypeModel
 from hansa.db.shards import merge, route
-from hansa.db.sql import Condition, Order, select
+from hansa.db.sql import AnyOf, Condition, Order, select
 
 # PostgreSQL type names (information_schema.columns.data_type) → a converter for request values.
 _PG_CONVERTERS: dict[str, Callable[[Any], Any]] = {
@@ -300,7 +300,7 @@ class RequestState:
         database: str,
         source: str,
         columns: Sequence[str],
-        where: Sequence[Condition],
+        where: Sequence[Condition | AnyOf],
         *,
         order: Sequence[Order] = (),
         limit: int | None = None,

@@ -13,8 +13,17 @@ import json
 from hansa.db.model import CUSTOM_SCALARS, Argument, GraphQLType, Model, RootField, TypeModel
 
 FEDERATION = (
-    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])'
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",'
+    ' import: ["@key", "@shareable"])'
 )
+# Keyset pagination: every list query `xs` also has `xsConnection(first, after, ...)`.
+PAGE_INFO = "type PageInfo @shareable {\n  hasNextPage: Boolean!\n  endCursor: String\n}"
+
+
+def connection_name(root: RootField) -> str:
+    return f"{root.name}Connection"
+
+
 # Filter operators per scalar: ranges only where the values are ordered.
 ORDERED = frozenset({"Int", "Float", "String", "ID", "Decimal", "DateTime", "Date"})
 FILTERABLE = ORDERED | {"Boolean"}
@@ -81,6 +90,12 @@ def print_sdl(model: Model, settings_default_limit: int = 50) -> str:
         if name in queried:
             blocks.append(_where(type_model))
             blocks.append(_order(type_model))
+            blocks.append(
+                f"type {name}Connection @shareable {{\n  edges: [{name}Edge!]!\n  pageInfo: PageInfo!\n}}"
+            )
+            blocks.append(f"type {name}Edge @shareable {{\n  cursor: String!\n  node: {name}!\n}}")
+    if queried:
+        blocks.append(PAGE_INFO)
     for kind, type_name in (("query", "Query"), ("mutation", "Mutation")):
         roots = [r for r in model.roots.values() if r.kind == kind]
         if roots:
@@ -136,4 +151,16 @@ def _root(root: RootField, model: Model, default_limit: int) -> str:
             "offset: Int",
         ]
     shown = f"({', '.join(arguments)})" if arguments else ""
-    return _description(root.description, "  ") + f"  {root.name}{shown}: {root.returns.sdl()}"
+    printed = _description(root.description, "  ") + f"  {root.name}{shown}: {root.returns.sdl()}"
+    if list_query(root):
+        target = model.types[root.returns.name]
+        own = [_argument(a) for n, a in root.arguments.items() if n not in ("limit", "offset")]
+        keyset = [
+            *own,
+            f"first: Int = {default_limit}",
+            "after: String",
+            f"where: {where_name(target)}",
+            f"orderBy: [{order_name(target)}!]",
+        ]
+        printed += f"\n  {connection_name(root)}({', '.join(keyset)}): {target.name}Connection!"
+    return printed

@@ -18,7 +18,7 @@ from functools import cmp_to_key
 from typing import Any
 
 from hansa.db.drivers.base import Row
-from hansa.db.sql import Condition, Order
+from hansa.db.sql import AnyOf, Condition, Order
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,12 @@ def shard_of(value: Any, shards: int) -> int:
 
 
 def route(
-    conditions: Sequence[Condition], column: str, shards: int
-) -> dict[int, list[Condition]] | None:
+    conditions: Sequence[Condition | AnyOf], column: str, shards: int
+) -> dict[int, list[Condition | AnyOf]] | None:
     """Per shard, the conditions to send it; ``None`` when the statement must go to all."""
     for index, condition in enumerate(conditions):
+        if not isinstance(condition, Condition):
+            continue
         if condition.column != column or condition.op not in ("eq", "in"):
             continue
         values = [condition.value] if condition.op == "eq" else list(condition.value)

@@ -38,6 +38,13 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class AnyOf:
+    """``(a AND b) OR (c)``: what a keyset cursor over several sort columns needs."""
+
+    branches: tuple[tuple[Condition, ...], ...]
+
+
+@dataclass(frozen=True)
 class Order:
     column: str
     descending: bool = False
@@ -81,17 +88,29 @@ class _Render:
             return f"{column} IS NULL" if c.op == "eq" else f"{column} IS NOT NULL"
         return f"{column} {OPERATORS[c.op]} {self.bind(c.value)}"
 
-    def where(self, conditions: Sequence[Condition]) -> str:
+    def where(self, conditions: Sequence[Condition | AnyOf]) -> str:
         if not conditions:
             return ""
-        return " WHERE " + " AND ".join(self.condition(c) for c in conditions)
+        return " WHERE " + " AND ".join(self.part(c) for c in conditions)
+
+    def part(self, c: Condition | AnyOf) -> str:
+        if isinstance(c, AnyOf):
+            return (
+                "("
+                + " OR ".join(
+                    "(" + " AND ".join(self.condition(x) for x in branch) + ")"
+                    for branch in c.branches
+                )
+                + ")"
+            )
+        return self.condition(c)
 
 
 def select(
     dialect: Dialect,
     source: str,
     columns: Sequence[str],
-    where: Sequence[Condition] = (),
+    where: Sequence[Condition | AnyOf] = (),
     order: Sequence[Order] = (),
     limit: int | None = None,
     offset: int | None = None,
