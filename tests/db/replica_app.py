@@ -11,6 +11,9 @@ class Item:
     name: str
     owner_id: int
     owner: Owner = hansa.federated(database="main", lookup="owner_id", consistency="strong")
+    locked_owner: Owner = hansa.federated(
+        database="main", lookup="owner_id", consistency="strong", locking="distributed"
+    )
 
 
 @hansa.type(database="main", sql_source="tb_owner", key="id")
@@ -25,3 +28,7 @@ def item(id: int) -> Item | None: ...
 
 @hansa.mutation(operation="CREATE")
 def create_item(id: int, name: str, owner_id: int) -> Item: ...
+
+
+@hansa.mutation(operation="UPDATE")
+def rename_owner(id: int, name: str) -> Owner: ...

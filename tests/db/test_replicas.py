@@ -87,3 +87,44 @@ def test_a_strong_field_reads_the_primary(pair: Pair) -> None:
     # The item comes from the replica; its owner exists only on the primary so far.
     answer = ask(pair, "{ item(id: 1) { name owner { name } } }")
     assert answer == {"data": {"item": {"name": "lamp", "owner": {"name": "ada"}}}}
+
+
+def test_a_distributed_lock_makes_a_strong_read_wait_for_a_write_in_another_process(
+    pair: Pair,
+) -> None:
+    """Another process (a connection of its own) holds the exclusive lock a mutation of owner 7
+    takes; the locked field waits for it, the plain strong field does not."""
+    import threading
+
+    released = threading.Event()
+
+    async def hold() -> None:
+        connection = await asyncpg.connect(pair.primary)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('tb_owner:7', 0))"
+                )
+                released.wait(5)
+                await asyncio.sleep(0)
+                await connection.execute("UPDATE tb_owner SET name = 'ada lovelace' WHERE id = 7")
+        finally:
+            await connection.close()
+
+    holder = threading.Thread(target=lambda: asyncio.run(hold()))
+    holder.start()
+    time.sleep(0.3)  # the lock is held
+    started = time.monotonic()
+    plain = ask(pair, "{ item(id: 1) { owner { name } } }")
+    assert plain == {"data": {"item": {"owner": {"name": "ada"}}}}
+    assert time.monotonic() - started < 0.5
+    threading.Timer(0.8, released.set).start()
+    started = time.monotonic()
+    locked = ask(pair, "{ item(id: 1) { locked_owner { name } } }")
+    waited = time.monotonic() - started
+    holder.join(5)
+    # It waited for the writer and saw what it committed.
+    assert locked == {"data": {"item": {"locked_owner": {"name": "ada lovelace"}}}}
+    assert waited >= 0.4
+    renamed = ask(pair, 'mutation { rename_owner(id: 7, name: "ada") { name } }')
+    assert renamed == {"data": {"rename_owner": {"name": "ada"}}}

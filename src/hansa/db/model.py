@@ -52,6 +52,9 @@ class Federated:
     lazy: bool = False
     filter: dict[str, Any] | None = None
     consistency: Literal["eventual", "strong"] = "eventual"
+    # With "strong": "distributed" reads under shared advisory locks on the keys, which every
+    # mutation of the target type takes exclusively (PostgreSQL), across processes.
+    locking: Literal["none", "distributed"] = "none"
     # When several target rows answer one key of a single field (copies of one entity in
     # two places, a replayed import): "last_write_wins" keeps the newest by timestamp_field,
     # a callable f(primary, candidates) -> chosen decides.
@@ -72,6 +75,7 @@ def federated(
     consistency: Literal["eventual", "strong"] = "eventual",
     conflict_resolution: str | Callable[[Any, list[Any]], Any] | None = None,
     timestamp_field: str | None = None,
+    locking: Literal["none", "distributed"] = "none",
 ) -> Any:
     if (lookup is None) == (local_key is None and remote_key is None):
         raise ValueError("hansa.federated takes lookup=, or local_key= and remote_key=")
@@ -83,6 +87,8 @@ def federated(
         raise ValueError('conflict_resolution="last_write_wins" needs timestamp_field=')
     if isinstance(conflict_resolution, str) and conflict_resolution != "last_write_wins":
         raise ValueError('conflict_resolution is "last_write_wins" or a function')
+    if locking == "distributed" and consistency != "strong":
+        raise ValueError('locking="distributed" goes with consistency="strong"')
     return Federated(
         database,
         lookup,
@@ -93,8 +99,9 @@ def federated(
         lazy,
         filter,
         consistency,
-        conflict_resolution,
-        timestamp_field,
+        locking=locking,
+        conflict_resolution=conflict_resolution,
+        timestamp_field=timestamp_field,
     )
 
 
@@ -429,6 +436,8 @@ def _check_relation(owner: TypeModel, relation: Relation, model: Model) -> None:
         raise ModelError(
             f"{where}: timestamp_field {spec.timestamp_field!r} is not a column of {target.name}"
         )
+    if spec.locking == "distributed" and (spec.lookup is None or len(target.key) != 1):
+        raise ModelError(f'{where}: locking="distributed" reads by the target\'s key (lookup=)')
     if spec.conflict_resolution is not None and relation.many:
         raise ModelError(f"{where}: conflict_resolution chooses one row; this field is a list")
 

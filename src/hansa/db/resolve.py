@@ -108,6 +108,13 @@ class Resolvers:
     def __init__(self, model: Model, databases: Databases) -> None:
         self.model = model
         self.databases = databases
+        # Types some field reads under distributed locks: their mutations lock the row.
+        self.locked = {
+            r.target
+            for t in model.types.values()
+            for r in t.relations.values()
+            if r.spec.locking == "distributed"
+        }
 
     def map(self) -> dict[str, dict[str, Any]]:
         """The Apollo-style resolver map ``hansa.subgraph.Subgraph`` takes."""
@@ -149,7 +156,8 @@ class Resolvers:
                 Condition(target.column_of(name), "eq", state.resolve(wanted))
                 for name, wanted in (spec.filter or {}).items()
             )
-            key = LoaderKey(target.database, target.sql_source, match, conditions, strong)
+            locked = target.table if spec.locking == "distributed" else None
+            key = LoaderKey(target.database, target.sql_source, match, conditions, strong, locked)
             loader = state.loader(key, spec.batch_size)
             columns = columns_for(target, selected(info, target.name))
             if spec.timestamp_field is not None:
@@ -390,6 +398,8 @@ class Resolvers:
         )
         for shard in self._shards(target, {c.column: c.value for c in key}):
             transaction = await state.transaction(target.database, shard)
+            if target.name in self.locked:
+                await state.lock(transaction, target.table, key[0].value)
             changed = 1
             if values or target.version:
                 statement = update(dialect, target.table, values, where, increment=target.version)
@@ -417,6 +427,8 @@ class Resolvers:
         read = select(dialect, target.table, columns, where, lock=True)
         for shard in self._shards(target, {c.column: c.value for c in where}):
             transaction = await state.transaction(target.database, shard)
+            if target.name in self.locked:
+                await state.lock(transaction, target.table, where[0].value)
             rows = await transaction.fetch(read.sql, read.params)
             if not rows:
                 continue

@@ -179,6 +179,7 @@ class LoaderKey:
     column: str
     conditions: tuple[Condition, ...]
     primary: bool
+    lock: str | None = None  # read under shared advisory locks on the keys of this table
 
 
 class Loader:
@@ -236,13 +237,15 @@ class Loader:
             ]
             for start in range(0, len(values), self.batch_size):
                 chunk = values[start : start + self.batch_size]
-                rows = await self.state.read(
-                    k.database,
-                    k.source,
-                    columns,
-                    [Condition(k.column, "in", chunk), *k.conditions],
-                    primary=k.primary,
-                )
+                where = [Condition(k.column, "in", chunk), *k.conditions]
+                if k.lock is not None:
+                    rows = await self.state.read_locked(
+                        k.database, k.source, columns, where, chunk, k.lock
+                    )
+                else:
+                    rows = await self.state.read(
+                        k.database, k.source, columns, where, primary=k.primary
+                    )
                 for row in rows:
                     found.setdefault(match_key(row[k.column]), []).append(row)
         except BaseException as error:
@@ -330,6 +333,36 @@ class RequestState:
             )
         )
         return merge(parts, order, limit, offset)
+
+    async def read_locked(
+        self,
+        database: str,
+        source: str,
+        columns: Sequence[str],
+        where: Sequence[Condition],
+        keys: Sequence[Any],
+        table: str,
+    ) -> list[Row]:
+        """Read on the primary, in a transaction holding shared advisory locks on ``keys``: a
+        mutation of one of those rows (which locks it exclusively) is waited for, in any
+        process."""
+        driver = self.databases.driver(database)
+        if driver.dialect != "postgresql":
+            raise DatabaseError("LOCKING_UNSUPPORTED", 'locking="distributed" needs PostgreSQL')
+        statement = select(driver.dialect, source, columns, where)
+        async with driver.transaction(tenant=self.tenant) as transaction:
+            await transaction.fetch(
+                "SELECT pg_advisory_xact_lock_shared(hashtextextended($1 || k, 0))"
+                " FROM unnest($2::text[]) AS k",
+                [f"{table}:", [match_key(key) for key in keys]],
+            )
+            return await transaction.fetch(statement.sql, statement.params)
+
+    async def lock(self, transaction: Transaction, table: str, key: Any) -> None:
+        """Take the exclusive advisory lock on one row's key, until the transaction ends."""
+        await transaction.fetch(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [f"{table}:{match_key(key)}"]
+        )
 
     async def fetch(
         self,
