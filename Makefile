@@ -8,7 +8,7 @@ REFERENCE_INSTALLED := $(REFERENCE)/node_modules/.installed
 BROWSER := tests/browser
 BROWSER_INSTALLED := $(BROWSER)/node_modules/.installed
 
-.PHONY: demo test install reference browser lint typecheck unit clean bench bench-peers
+.PHONY: demo test install reference browser lint typecheck unit clean bench bench-peers bench-db
 
 demo: install
 	$(BIN)/hansa demo
@@ -65,6 +65,12 @@ bench: install reference bench-peers
 	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
 
 bench-peers: $(BENCH_PEERS_INSTALLED)
+
+# A database subgraph behind the gateway, standalone vs in-process (docs/performance.md,
+# "Database subgraphs"); needs PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306.
+# DB_BENCH_ARGS passes options to benchmarks/db_bench.py (e.g. DB_BENCH_ARGS="--rounds 3").
+bench-db: install
+	$(BIN)/python -m benchmarks.db_bench $(DB_BENCH_ARGS)
 
 $(BENCH_PEERS_INSTALLED): benchmarks/peers/package-lock.json
 	npm ci --prefix benchmarks/peers --no-audit --no-fund --loglevel=error

@@ -8,6 +8,7 @@ pool needs the event loop that will use it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import importlib
@@ -18,10 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from hansa.db.drivers import open_driver
 from hansa.db.drivers.base import DatabaseError, DatabaseSettings, Dialect, QueryObserver
-from hansa.db.model import Model, build_model
+from hansa.db.metrics import METRICS_CONTENT_TYPE, DbMetrics
+from hansa.db.model import Model, ModelError, build_model
 from hansa.db.resolve import Resolvers
 from hansa.db.runtime import Databases, DbSettings
 from hansa.db.schema import print_sdl
+from hansa.db.shards import Sharding
 from hansa.subgraph import Subgraph
 
 if TYPE_CHECKING:
@@ -84,12 +87,26 @@ class DatabaseSubgraph:
         *,
         name: str = "db",
         observers: Sequence[QueryObserver] = (),
+        metrics: bool = True,
+        sharding: Mapping[str, Sharding] | None = None,
     ) -> None:
         self.model = model
+        self.sharding = dict(sharding or {})
         self.name = name
         self.database_settings = {d.name: d for d in databases}
         self.databases = Databases({}, settings)
         self.observers = list(observers)
+        # Statements, rows and pools per database (``GET /metrics`` when served over HTTP).
+        self.metrics: DbMetrics | None = None
+        if metrics:
+            self.metrics = DbMetrics()
+            self.observers.append(self.metrics.observe)
+            self.metrics.bind(  # a sharded database: every shard's pool
+                lambda: {
+                    name: self.databases.shards.get(name) or driver
+                    for name, driver in self.databases.drivers.items()
+                }
+            )
         self.sdl = print_sdl(model, self.databases.settings.default_limit)
         resolvers = Resolvers(model, self.databases).map()
         for scalar in model.scalars:
@@ -106,9 +123,12 @@ class DatabaseSubgraph:
         *,
         name: str | None = None,
         observers: Sequence[QueryObserver] = (),
+        sharding: Mapping[str, Sharding] | None = None,
     ) -> DatabaseSubgraph:
         short, model = import_model(target)
-        return cls(model, databases, settings, name=name or short, observers=observers)
+        return cls(
+            model, databases, settings, name=name or short, observers=observers, sharding=sharding
+        )
 
     async def start(self) -> None:
         """Open the drivers the model uses and learn their column types."""
@@ -121,9 +141,23 @@ class DatabaseSubgraph:
                 "the model uses database(s) " + ", ".join(missing) + " with no [databases.NAME]",
             )
         for name in sorted(self.model.databases()):
-            driver = await open_driver(self.database_settings[name])
-            driver.observers.extend(self.observers)
-            self.databases.drivers[name] = driver
+            settings = self.database_settings[name]
+            sharding = self.sharding.get(name)
+            urls = sharding.urls if sharding is not None else (settings.url,)
+            drivers = []
+            for url in urls:
+                driver = await open_driver(dataclasses.replace(settings, url=url))
+                driver.observers.extend(self.observers)
+                drivers.append(driver)
+            self.databases.drivers[name] = drivers[0]
+            if sharding is not None:
+                self.databases.shards[name] = drivers
+                self.databases.shard_columns[name] = sharding.column
+        for type_model in self.model.types.values():
+            if type_model.shard_key is not None:
+                for source in (type_model.sql_source, type_model.table):
+                    key = (type_model.database, source)
+                    self.databases.source_shard_columns[key] = type_model.shard_key
         await self.databases.learn(self.model)
         self._started = True
 
@@ -149,8 +183,28 @@ class DatabaseSubgraph:
     def asgi_app(self) -> Any:
         """The subgraph over HTTP, with the drivers opened and closed by the ASGI lifespan."""
         inner = self.subgraph.asgi_app()
+        metrics = self.metrics
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
+            if (
+                metrics is not None
+                and scope["type"] == "http"
+                and scope["path"] == "/metrics"
+                and scope["method"] in ("GET", "HEAD")
+            ):
+                body = metrics.exposition()
+                headers = [
+                    (b"content-type", METRICS_CONTENT_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"" if scope["method"] == "HEAD" else body,
+                    }
+                )
+                return
             if scope["type"] == "lifespan":
                 while True:
                     message = await receive()
@@ -171,24 +225,41 @@ class DatabaseSubgraph:
         return app
 
 
-def settings_from(config: HansaConfig) -> tuple[list[DatabaseSettings], DbSettings]:
+def settings_from(
+    config: HansaConfig,
+) -> tuple[list[DatabaseSettings], DbSettings, dict[str, Sharding]]:
     """``[databases.*]`` and ``[db]`` of ``hansa.toml``, as the subgraph takes them."""
-    databases = [
-        DatabaseSettings(
-            name,
-            cast(Dialect, section.type),  # checked against the key's choices on load
-            section.url,
-            section.pool_min,
-            section.pool_max,
-            section.timeout_secs,
-            tuple(section.replicas),
-            cast(TenantStrategy, section.tenant_strategy),
-            section.tenant_setting,
-            section.max_tenant_pools,
+    databases = []
+    sharding: dict[str, Sharding] = {}
+    for name, section in config.databases.items():
+        if section.shards:
+            if section.shard_key is None:
+                raise ModelError(f"databases.{name}: shards need a shard_key")
+            sharding[name] = Sharding(section.shard_key, tuple(section.shards))
+        databases.append(
+            DatabaseSettings(
+                name,
+                cast(Dialect, section.type),  # checked against the key's choices on load
+                section.url or (section.shards[0] if section.shards else ""),
+                section.pool_min,
+                section.pool_max,
+                section.timeout_secs,
+                tuple(section.replicas),
+                cast(TenantStrategy, section.tenant_strategy),
+                section.tenant_setting,
+                section.max_tenant_pools,
+            )
         )
-        for name, section in config.databases.items()
-    ]
     db = config.db
-    return databases, DbSettings(
-        db.tenant_header, db.tenant_required, db.default_limit, db.max_limit
+    return (
+        databases,
+        DbSettings(
+            db.tenant_header,
+            db.tenant_required,
+            db.default_limit,
+            db.max_limit,
+            db.session_header,
+            db.read_your_writes_secs,
+        ),
+        sharding,
     )

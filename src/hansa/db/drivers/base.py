@@ -96,5 +96,11 @@ class Driver(ABC):
         first (for metrics and tests); otherwise empty."""
         return []
 
+    def pool_stats(self) -> tuple[int, int]:
+        """Connections open and connections in use, over the primary's, the replicas' and (with
+        ``database_per_tenant``) every open tenant's pools, for metrics; (0, 0) for a driver
+        that does not tell."""
+        return 0, 0
+
     @abstractmethod
     async def close(self) -> None: ...

@@ -182,6 +182,13 @@ class Targets(Generic[P]):
         """Tenants with open pools, least recently used first."""
         return list(self._tenants)
 
+    def pools(self) -> list[P]:
+        """Every open pool: the database's primary and replicas, or each open tenant's (for
+        metrics, read without waiting)."""
+        every = [] if self._single is None else [self._single]
+        every += [entry.endpoints for entry in self._tenants.values()]
+        return [pool for endpoints in every for pool in (endpoints.primary, *endpoints.replicas)]
+
     async def close(self) -> None:
         if self._single is not None:
             single, self._single = self._single, None

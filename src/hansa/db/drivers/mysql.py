@@ -219,6 +219,14 @@ class MySQLDriver(Driver):
     def open_tenants(self) -> list[str]:
         return self._targets.open_tenants
 
+    def pool_stats(self) -> tuple[int, int]:
+        # asyncmy's size counts connections being opened too: those are in use here.
+        size = free = 0
+        for pool in self._targets.pools():
+            size += pool.pool.size
+            free += pool.pool.freesize
+        return size, size - free
+
     async def fetch(
         self,
         sql: str,

@@ -155,6 +155,13 @@ class PostgresDriver(Driver):
     def open_tenants(self) -> list[str]:
         return self._targets.open_tenants
 
+    def pool_stats(self) -> tuple[int, int]:
+        size = idle = 0
+        for pool in self._targets.pools():
+            size += pool.get_size()
+            idle += pool.get_idle_size()
+        return size, size - idle
+
     async def fetch(
         self,
         sql: str,

@@ -202,6 +202,12 @@ class SqliteDatabase:
                 self._idle.append(reader)
                 self._reader_free.notify()
 
+    def stats(self) -> tuple[int, int]:
+        """Connections open (the writer and the readers) and in use (the writer while its lock
+        is held, readers handed out)."""
+        in_use = len(self._readers) - len(self._idle) + (1 if self.write_lock.locked() else 0)
+        return len(self._readers) + 1, in_use
+
     async def close(self) -> None:
         for connection in (*self._readers, self.writer):
             await connection.close()
@@ -272,6 +278,14 @@ class SqliteDriver(Driver):
     @property
     def open_tenants(self) -> list[str]:
         return self._targets.open_tenants
+
+    def pool_stats(self) -> tuple[int, int]:
+        size = in_use = 0
+        for database in self._targets.pools():
+            opened, used = database.stats()
+            size += opened
+            in_use += used
+        return size, in_use
 
     async def fetch(
         self,
