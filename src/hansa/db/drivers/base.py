@@ -70,6 +70,23 @@ class Transaction(ABC):
         """Run a statement; the number of rows it changed."""
 
 
+class StatementTransaction(Transaction):
+    """A transaction whose ``fetch`` and ``execute`` are one ``_run``: rows and count."""
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        rows, _ = await self._run(sql, params, fetch=True)
+        return rows
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        _, count = await self._run(sql, params, fetch=False)
+        return count
+
+    @abstractmethod
+    async def _run(
+        self, sql: str, params: Sequence[Any], *, fetch: bool
+    ) -> tuple[list[Row], int]: ...
+
+
 class Driver(ABC):
     dialect: Dialect
     settings: DatabaseSettings

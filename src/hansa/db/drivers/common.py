@@ -16,9 +16,9 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from hansa.db.drivers.base import DatabaseError, DatabaseSettings, QueryObserver
+from hansa.db.drivers.base import DatabaseError, DatabaseSettings, Driver, QueryObserver
 
 log = logging.getLogger(__name__)
 
@@ -199,3 +199,29 @@ class Targets(Generic[P]):
             entry.evicted = True
             if entry.users == 0:
                 await entry.endpoints.close()
+
+
+class PooledDriver(Driver, Generic[P]):
+    """What every driver does the same over its ``Targets``: opening, observers, tenants'
+    pools, closing. Subclasses set ``_targets`` in ``__init__``."""
+
+    _targets: Targets[P]
+
+    @classmethod
+    async def open(cls: type[D], settings: DatabaseSettings) -> D:
+        driver = cls(settings)  # type: ignore[call-arg]
+        await driver._targets.open()
+        return driver
+
+    def observe(self, seconds: float, rows: int, replica: bool = False) -> None:
+        notify(self.observers, self.settings.name, seconds, rows, replica)
+
+    @property
+    def open_tenants(self) -> list[str]:
+        return self._targets.open_tenants
+
+    async def close(self) -> None:
+        await self._targets.close()
+
+
+D = TypeVar("D", bound="PooledDriver[Any]")

@@ -46,12 +46,12 @@ from asyncmy.cursors import DictCursor
 from hansa.db.drivers.base import (
     DatabaseError,
     DatabaseSettings,
-    Driver,
     QueryObserver,
     Row,
+    StatementTransaction,
     Transaction,
 )
-from hansa.db.drivers.common import Targets, notify, refuse_tenancy_without_postgres
+from hansa.db.drivers.common import PooledDriver, Targets, refuse_tenancy_without_postgres
 
 _FAILURES = (asyncmy.errors.MySQLError, OSError)
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
@@ -122,19 +122,11 @@ class _Pool:
         await self.pool.wait_closed()
 
 
-class MySQLTransaction(Transaction):
+class MySQLTransaction(StatementTransaction):
     def __init__(self, driver: MySQLDriver, connection: Connection, replica: bool) -> None:
         self._driver = driver
         self._connection = connection
         self._replica = replica
-
-    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows, _ = await self._run(sql, params, fetch=True)
-        return rows
-
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        _, count = await self._run(sql, params, fetch=False)
-        return count
 
     async def _run(self, sql: str, params: Sequence[Any], *, fetch: bool) -> tuple[list[Row], int]:
         started, count = time.perf_counter(), 0
@@ -156,7 +148,7 @@ class MySQLTransaction(Transaction):
             self._driver.observe(time.perf_counter() - started, count, self._replica)
 
 
-class MySQLDriver(Driver):
+class MySQLDriver(PooledDriver[_Pool]):
     dialect = "mysql"
 
     def __init__(self, settings: DatabaseSettings) -> None:
@@ -165,12 +157,6 @@ class MySQLDriver(Driver):
         self.observers: list[QueryObserver] = []
         self._targets: Targets[_Pool] = Targets(settings, self._open_pool)
         self._server_limit: str | None = None  # the SET for the server's statement limit
-
-    @classmethod
-    async def open(cls, settings: DatabaseSettings) -> MySQLDriver:
-        driver = cls(settings)
-        await driver._targets.open()
-        return driver
 
     async def _open_pool(self, url: str) -> _Pool:
         settings = self.settings
@@ -211,13 +197,6 @@ class MySQLDriver(Driver):
         if "mariadb" in server.lower():
             return f"SET SESSION max_statement_time = {float(self.settings.timeout_secs)!r}"
         return f"SET SESSION max_execution_time = {round(self.settings.timeout_secs * 1000)}"
-
-    def observe(self, seconds: float, rows: int, replica: bool) -> None:
-        notify(self.observers, self.settings.name, seconds, rows, replica)
-
-    @property
-    def open_tenants(self) -> list[str]:
-        return self._targets.open_tenants
 
     def pool_stats(self) -> tuple[int, int]:
         # asyncmy's size counts connections being opened too: those are in use here.
@@ -294,6 +273,3 @@ class MySQLDriver(Driver):
             yield connection
         finally:
             pool.pool.release(connection)
-
-    async def close(self) -> None:
-        await self._targets.close()

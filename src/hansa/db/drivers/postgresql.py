@@ -30,12 +30,11 @@ import asyncpg
 from hansa.db.drivers.base import (
     DatabaseError,
     DatabaseSettings,
-    Driver,
     QueryObserver,
     Row,
     Transaction,
 )
-from hansa.db.drivers.common import SCHEMA_NAME, Targets, check_tenant, notify
+from hansa.db.drivers.common import SCHEMA_NAME, PooledDriver, Targets, check_tenant
 
 # What asyncpg raises when a statement fails or the server cannot be talked to.
 _FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
@@ -115,19 +114,13 @@ class PostgresTransaction(Transaction):
             self._driver.observe(time.perf_counter() - started, rows, self._replica)
 
 
-class PostgresDriver(Driver):
+class PostgresDriver(PooledDriver[asyncpg.Pool]):
     dialect = "postgresql"
 
     def __init__(self, settings: DatabaseSettings) -> None:
         self.settings = settings
         self.observers: list[QueryObserver] = []
         self._targets: Targets[asyncpg.Pool] = Targets(settings, self._open_pool)
-
-    @classmethod
-    async def open(cls, settings: DatabaseSettings) -> PostgresDriver:
-        driver = cls(settings)
-        await driver._targets.open()
-        return driver
 
     async def _open_pool(self, url: str) -> asyncpg.Pool:
         settings = self.settings
@@ -147,13 +140,6 @@ class PostgresDriver(Driver):
             raise DatabaseError(
                 failure.code, f"cannot connect to database {settings.name}: {failure}"
             ) from error
-
-    def observe(self, seconds: float, rows: int, replica: bool) -> None:
-        notify(self.observers, self.settings.name, seconds, rows, replica)
-
-    @property
-    def open_tenants(self) -> list[str]:
-        return self._targets.open_tenants
 
     def pool_stats(self) -> tuple[int, int]:
         size = idle = 0
@@ -229,9 +215,6 @@ class PostgresDriver(Driver):
             yield connection
         finally:
             await _quietly(lambda: pool.release(connection))
-
-    async def close(self) -> None:
-        await self._targets.close()
 
 
 async def _quietly(step: Callable[[], Awaitable[Any]]) -> None:

@@ -35,12 +35,12 @@ import aiosqlite
 from hansa.db.drivers.base import (
     DatabaseError,
     DatabaseSettings,
-    Driver,
     QueryObserver,
     Row,
+    StatementTransaction,
     Transaction,
 )
-from hansa.db.drivers.common import Targets, notify, refuse_tenancy_without_postgres
+from hansa.db.drivers.common import PooledDriver, Targets, refuse_tenancy_without_postgres
 
 MEMORY = ":memory:"
 
@@ -215,18 +215,10 @@ class SqliteDatabase:
         self._idle.clear()
 
 
-class SqliteTransaction(Transaction):
+class SqliteTransaction(StatementTransaction):
     def __init__(self, driver: SqliteDriver, connection: aiosqlite.Connection) -> None:
         self._driver = driver
         self._connection = connection
-
-    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows, _ = await self._run(sql, params, fetch=True)
-        return rows
-
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        _, count = await self._run(sql, params, fetch=False)
-        return count
 
     async def _run(self, sql: str, params: Sequence[Any], *, fetch: bool) -> tuple[list[Row], int]:
         started, count = time.perf_counter(), 0
@@ -250,7 +242,7 @@ class SqliteTransaction(Transaction):
             self._driver.observe(time.perf_counter() - started, count)
 
 
-class SqliteDriver(Driver):
+class SqliteDriver(PooledDriver[SqliteDatabase]):
     dialect = "sqlite"
 
     def __init__(self, settings: DatabaseSettings) -> None:
@@ -263,21 +255,8 @@ class SqliteDriver(Driver):
         self.observers: list[QueryObserver] = []
         self._targets: Targets[SqliteDatabase] = Targets(settings, self._open_database)
 
-    @classmethod
-    async def open(cls, settings: DatabaseSettings) -> SqliteDriver:
-        driver = cls(settings)
-        await driver._targets.open()
-        return driver
-
     async def _open_database(self, url: str) -> SqliteDatabase:
         return await SqliteDatabase.open(sqlite_path(url), self.settings)
-
-    def observe(self, seconds: float, rows: int) -> None:
-        notify(self.observers, self.settings.name, seconds, rows, False)
-
-    @property
-    def open_tenants(self) -> list[str]:
-        return self._targets.open_tenants
 
     def pool_stats(self) -> tuple[int, int]:
         size = in_use = 0
@@ -327,6 +306,3 @@ class SqliteDriver(Driver):
                 await _pragma(connection, statement)
         except (*_FAILURES, TimeoutError) as error:
             raise database_error(error) from error
-
-    async def close(self) -> None:
-        await self._targets.close()
