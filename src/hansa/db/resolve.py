@@ -8,6 +8,7 @@ key, and the columns the selected federated fields look up by.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import inspect
@@ -82,6 +83,29 @@ def selected(info: Info, type_name: str, nodes: Iterable[FieldNode] | None = Non
     return names
 
 
+def _children(info: Info, type_name: str, nodes: Iterable[FieldNode]) -> dict[str, list[FieldNode]]:
+    """The fields selected below ``nodes`` for objects of ``type_name``, by field name (an
+    alias's fields join its name's), through fragments."""
+    found: dict[str, list[FieldNode]] = {}
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, FieldNode):
+                found.setdefault(node.name.value, []).append(node)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                if condition is None or condition.name.value == type_name:
+                    walk(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = info.fragments.get(node.name.value)
+                if fragment is not None and fragment.type_condition.name.value == type_name:
+                    walk(fragment.selection_set)
+
+    for field_node in nodes:
+        walk(field_node.selection_set)
+    return found
+
+
 def columns_for(model: TypeModel, names: Iterable[str]) -> set[str]:
     """The columns to read for these selected fields: theirs, the key's, and those the
     selected relations look up by."""
@@ -137,40 +161,100 @@ class Resolvers:
 
     # -- federated fields and entities --------------------------------------------------------
 
-    def _relation(self, owner: TypeModel, relation: Relation) -> Callable[..., Awaitable[Any]]:
+    def _relation(self, owner: TypeModel, relation: Relation) -> Callable[..., Any]:
+        """A federated field: its value when the level above prefetched it (``prefetch``,
+        the usual path: plain values, no awaitable per object), else read through the loader."""
+        name = relation.name
+        target = self.model.types[relation.target]
+
+        @_guarded
+        async def load(parent: Mapping[str, Any], info: Info) -> Any:
+            state = state_of(info, self.databases)
+            columns = columns_for(target, selected(info, target.name))
+            value = await self._load(state, relation, parent, columns)
+            children = value if relation.many else [value] if value is not None else []
+            await self.prefetch(state, info, target, children, info.field_nodes)
+            return value
+
+        def resolve(parent: Mapping[str, Any], info: Info) -> Any:
+            if name in parent:
+                return parent[name]
+            return load(parent, info)
+
+        return resolve
+
+    async def _load(
+        self,
+        state: RequestState,
+        relation: Relation,
+        parent: Mapping[str, Any],
+        columns: set[str],
+    ) -> Any:
+        """One parent's value of ``relation`` through the request's loader (batched with
+        every other parent of the level)."""
         target = self.model.types[relation.target]
         spec = relation.spec
         local = spec.lookup or spec.local_key
-        assert local is not None
+        value = parent.get(local or "")
+        if value is None:
+            return [] if relation.many else None
         match = target.column_of(target.key[0] if spec.lookup else spec.remote_key)  # type: ignore[arg-type]
-        convert = spec.type_conversion
+        conditions = tuple(
+            Condition(target.column_of(name), "eq", state.resolve(wanted))
+            for name, wanted in (spec.filter or {}).items()
+        )
+        locked = target.table if spec.locking == "distributed" else None
         strong = spec.consistency == "strong"
+        key = LoaderKey(target.database, target.sql_source, match, conditions, strong, locked)
+        loader = state.loader(key, spec.batch_size)
+        if spec.timestamp_field is not None:
+            columns = columns | {target.column_of(spec.timestamp_field)}
+        convert = spec.type_conversion
+        rows = await loader.load(convert(value) if convert else value, columns)
+        objects = [to_object(target, row) for row in rows]
+        if relation.many:
+            return objects
+        if len(objects) > 1 and spec.conflict_resolution is not None:
+            return _resolve_conflict(spec, parent, objects)
+        return objects[0] if objects else None
 
-        @_guarded
-        async def resolve(parent: Mapping[str, Any], info: Info) -> Any:
-            value = parent.get(local)
-            if value is None:
-                return [] if relation.many else None
-            state = state_of(info, self.databases)
-            conditions = tuple(
-                Condition(target.column_of(name), "eq", state.resolve(wanted))
-                for name, wanted in (spec.filter or {}).items()
+    async def prefetch(
+        self,
+        state: RequestState,
+        info: Info,
+        model: TypeModel,
+        objects: list[dict[str, Any]],
+        nodes: Iterable[FieldNode],
+    ) -> None:
+        """Read every federated field selected below ``nodes`` for all ``objects`` of one
+        level at once — one statement per source per level, as the loader batches — and
+        store the values in the objects, then the level below; graphql-core then completes
+        the whole answer from plain values."""
+        if not objects:
+            return
+        children = _children(info, model.name, nodes)
+        relations = [
+            (model.relations[n], fields) for n, fields in children.items() if n in model.relations
+        ]
+        if not relations:
+            return
+
+        async def one(relation: Relation, fields: list[FieldNode]) -> None:
+            target = self.model.types[relation.target]
+            columns = columns_for(target, selected(info, target.name, fields))
+            values = await asyncio.gather(
+                *(self._load(state, relation, obj, columns) for obj in objects)
             )
-            locked = target.table if spec.locking == "distributed" else None
-            key = LoaderKey(target.database, target.sql_source, match, conditions, strong, locked)
-            loader = state.loader(key, spec.batch_size)
-            columns = columns_for(target, selected(info, target.name))
-            if spec.timestamp_field is not None:
-                columns.add(target.column_of(spec.timestamp_field))
-            rows = await loader.load(convert(value) if convert else value, columns)
-            objects = [to_object(target, row) for row in rows]
-            if relation.many:
-                return objects
-            if len(objects) > 1 and spec.conflict_resolution is not None:
-                return _resolve_conflict(spec, parent, objects)
-            return objects[0] if objects else None
+            below: list[dict[str, Any]] = []
+            for obj, value in zip(objects, values, strict=True):
+                obj[relation.name] = value
+                if relation.many:
+                    below.extend(value)
+                elif value is not None:
+                    below.append(value)
+            await self.prefetch(state, info, target, below, fields)
 
-        return resolve
+        await asyncio.gather(*(one(relation, fields) for relation, fields in relations))
 
     def _references(self, model: TypeModel) -> Callable[..., list[Awaitable[Any]]]:
         """``_entities`` for ``model``: every representation of the request through one loader
@@ -186,7 +270,6 @@ class Resolvers:
                 )
                 loader = state.loader(key, 1000)
 
-                @_guarded
                 async def one(representation: dict[str, Any]) -> Any:
                     value = representation.get(key_field)
                     if value is None:
@@ -194,7 +277,15 @@ class Resolvers:
                     rows = await loader.load(value, columns)
                     return to_object(model, rows[0]) if rows else None
 
-                return [one(r) for r in representations]
+                @_guarded
+                async def every() -> list[Any]:
+                    found = await asyncio.gather(*(one(r) for r in representations))
+                    present = [f for f in found if f is not None]
+                    await self.prefetch(state, info, model, present, info.field_nodes)
+                    return list(found)
+
+                batch = asyncio.ensure_future(every())
+                return [_slot(batch, i) for i in range(len(representations))]
 
             @_guarded
             async def composite(representation: dict[str, Any]) -> Any:
@@ -236,7 +327,9 @@ class Resolvers:
             columns = sorted(columns_for(target, selected(info, target.name)))
             if not root.returns.many:
                 rows = await state.read(target.database, source, columns, conditions, limit=1)
-                return to_object(target, rows[0]) if rows else None
+                found = [to_object(target, row) for row in rows]
+                await self.prefetch(state, info, target, found, info.field_nodes)
+                return found[0] if found else None
             try:
                 conditions += self._where(target, source, args.get("where"))
             except GraphQLError:
@@ -260,7 +353,9 @@ class Resolvers:
                 limit=limit,
                 offset=offset,
             )
-            return [to_object(target, row) for row in rows]
+            objects = [to_object(target, row) for row in rows]
+            await self.prefetch(state, info, target, objects, info.field_nodes)
+            return objects
 
         return _guarded(resolve)
 
@@ -310,12 +405,11 @@ class Resolvers:
                 target.database, source, columns, conditions, order=order, limit=first + 1
             )
             page = rows[:first]
+            nodes = [to_object(target, row) for row in page]
+            await self.prefetch(state, info, target, nodes, _sub_fields(info, ("edges", "node")))
             edges = [
-                {
-                    "cursor": _encode_cursor([row[o.column] for o in order]),
-                    "node": to_object(target, row),
-                }
-                for row in page
+                {"cursor": _encode_cursor([row[o.column] for o in order]), "node": node}
+                for row, node in zip(page, nodes, strict=True)
             ]
             return {
                 "edges": edges,
@@ -488,6 +582,11 @@ class Resolvers:
 
 
 _OPS: tuple[Op, ...] = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
+
+
+async def _slot(batch: Awaitable[list[Any]], index: int) -> Any:
+    """One representation's entity, from the batch every representation of its type shares."""
+    return (await batch)[index]
 
 
 def _sub_fields(info: Info, path: tuple[str, ...]) -> list[FieldNode]:
