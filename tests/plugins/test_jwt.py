@@ -64,7 +64,8 @@ def _token(
     private: Any = RSA_KEY, kid: str | None = "rsa-1", alg: str = "RS256", **claims: Any
 ) -> str:
     now = int(time.time())
-    payload = {"sub": "ada", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300, "iat": now}
+    # A day: tokens made when the tests are collected must outlive a long run of the suite.
+    payload = {"sub": "ada", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 86_400, "iat": now}
     payload.update(claims)
     payload = {k: v for k, v in payload.items() if v is not None}
     headers = {"kid": kid} if kid else {}
