@@ -59,30 +59,6 @@ def state_of(info: Info, databases: Databases) -> RequestState:
     return state
 
 
-def selected(info: Info, type_name: str, nodes: Iterable[FieldNode] | None = None) -> set[str]:
-    """Field names selected below ``nodes`` (the resolving field's) for objects of
-    ``type_name``, through fragments; ``@skip``/``@include`` are ignored (a column too many is
-    read, never one too few)."""
-    names: set[str] = set()
-
-    def walk(selection_set: SelectionSetNode | None) -> None:
-        for node in selection_set.selections if selection_set else ():
-            if isinstance(node, FieldNode):
-                names.add(node.name.value)
-            elif isinstance(node, InlineFragmentNode):
-                condition = node.type_condition
-                if condition is None or condition.name.value == type_name:
-                    walk(node.selection_set)
-            elif isinstance(node, FragmentSpreadNode):
-                fragment = info.fragments.get(node.name.value)
-                if fragment is not None and fragment.type_condition.name.value == type_name:
-                    walk(fragment.selection_set)
-
-    for field_node in nodes if nodes is not None else info.field_nodes:
-        walk(field_node.selection_set)
-    return names
-
-
 def _children(info: Info, type_name: str, nodes: Iterable[FieldNode]) -> dict[str, list[FieldNode]]:
     """The fields selected below ``nodes`` for objects of ``type_name``, by field name (an
     alias's fields join its name's), through fragments."""
@@ -104,6 +80,13 @@ def _children(info: Info, type_name: str, nodes: Iterable[FieldNode]) -> dict[st
     for field_node in nodes:
         walk(field_node.selection_set)
     return found
+
+
+def selected(info: Info, type_name: str, nodes: Iterable[FieldNode] | None = None) -> set[str]:
+    """Field names selected below ``nodes`` (the resolving field's) for objects of
+    ``type_name``; ``@skip``/``@include`` are ignored (a column too many is read, never one
+    too few)."""
+    return set(_children(info, type_name, info.field_nodes if nodes is None else nodes))
 
 
 def columns_for(model: TypeModel, names: Iterable[str]) -> set[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hansa.config.loader import ConfigError as SettingsError
+from hansa.files import modified
 from hansa.gateway.config import GatewayConfig
 from hansa.gateway.gateway import Gateway
 from hansa.gateway.sources import Loaded, SourceError, SupergraphSource
@@ -143,17 +144,11 @@ def watch_config(
 ) -> None:
     """Reload the settings when ``hansa.toml`` changes."""
 
-    def stamp() -> float:
-        try:
-            return path.stat().st_mtime
-        except OSError:
-            return -1.0
-
     async def run() -> None:
-        seen = stamp()
+        seen = modified(path)
         while True:
             await asyncio.sleep(interval)
-            now = stamp()
+            now = modified(path)
             if now != seen:
                 seen = now
                 await reload_config(app, load)

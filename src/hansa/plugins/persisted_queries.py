@@ -29,7 +29,6 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from graphql import GraphQLSyntaxError, parse, print_ast
@@ -48,6 +47,7 @@ from graphql.language import (
 )
 
 from hansa.cache.store import Entry, MemoryStore, RedisStore
+from hansa.files import modified
 from hansa.pipeline.context import GatewayResponse, RequestContext
 from hansa.pipeline.plugin import Plugin
 
@@ -263,13 +263,6 @@ def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
     return found
 
 
-def _mtime(path: str) -> float:
-    try:
-        return Path(path).stat().st_mtime
-    except OSError:
-        return -1.0
-
-
 def load_manifest(path: str) -> Manifest:
     """Read a manifest, detecting its format; ``ValueError`` says what is wrong with it."""
     where = f"persisted query manifest {path}"
@@ -434,7 +427,7 @@ class PersistedQueries(Plugin):
         self.introspection = introspection
         self.client_header = policy.client_name_header.lower()
         self._verdicts: OrderedDict[bytes, _Verdict] = OrderedDict()
-        self._stamp = _mtime(policy.manifest)
+        self._stamp = modified(policy.manifest)
         self._use(load_manifest(policy.manifest))
         self._watching: asyncio.Task[None] | None = None
         self._reported: OrderedDict[bytes, None] = OrderedDict()
@@ -474,7 +467,7 @@ class PersistedQueries(Plugin):
         the previous manifest kept."""
         while True:
             await asyncio.sleep(self.policy.reload_secs)
-            stamp = _mtime(self.policy.manifest)
+            stamp = modified(self.policy.manifest)
             if stamp == self._stamp:
                 continue
             self._stamp = stamp

@@ -283,7 +283,7 @@ class Api:
         headers = {"etag": served.etag, "cache-control": "no-cache"}
         if served.etag in _etags(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
-        return json_response(self.service.served_json(served), headers=headers)
+        return json_response(served.to_json(), headers=headers)
 
     async def supergraph_sdl(self, request: Request, token: Token) -> Response:
         """The current supergraph SDL as text."""
@@ -354,7 +354,7 @@ class Api:
             key=field(body, "key", str, "header:x-hansa-canary-key"),
             actor=token.name,
         )
-        return json_response(self.service.served_json(served, sdl=False))
+        return json_response(served.to_json(sdl=False))
 
     async def kill_canary(self, request: Request, token: Token) -> Response:
         """The kill switch: every gateway drops the canary at its next poll."""
@@ -362,7 +362,7 @@ class Api:
         served = await self.service.end_canary(
             p["graph"], p["variant"], promote=False, actor=token.name
         )
-        return json_response(self.service.served_json(served, sdl=False))
+        return json_response(served.to_json(sdl=False))
 
     async def promote_canary(self, request: Request, token: Token) -> Response:
         """The canary becomes the current composition for every client."""
@@ -370,7 +370,7 @@ class Api:
         served = await self.service.end_canary(
             p["graph"], p["variant"], promote=True, actor=token.name
         )
-        return json_response(self.service.served_json(served, sdl=False))
+        return json_response(served.to_json(sdl=False))
 
     async def usage(self, request: Request, token: Token) -> Response:
         """A gateway usage report (hansa.plugins.usage format)."""

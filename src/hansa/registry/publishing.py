@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from hansa.registry.files import write_atomically
+from hansa.files import write_atomically
 
 
 class PublishError(Exception):

@@ -44,16 +44,6 @@ def text_diff(old: str, new: str, old_name: str, new_name: str) -> list[str]:
     )
 
 
-def served_json(served: Served, graph: str, variant: str, *, sdl: bool = True) -> dict[str, Any]:
-    return {
-        "graph": graph,
-        "variant": variant,
-        "etag": served.etag,
-        "current": served.current.to_json(sdl=sdl),
-        "canary": None if served.canary is None else served.canary.to_json(),
-    }
-
-
 class RegistryService:
     def __init__(
         self,
@@ -69,9 +59,6 @@ class RegistryService:
     @property
     def public_key(self) -> str:
         return self.registry.signer.public_text()
-
-    def served_json(self, served: Served, *, sdl: bool = True) -> dict[str, Any]:
-        return served_json(served, served.current.graph, served.current.variant, sdl=sdl)
 
     # -- writes that move what gateways serve ---------------------------------------------
 
@@ -134,7 +121,7 @@ class RegistryService:
             except RegistryError:  # a forced composition before any valid one: nothing served
                 return
             key = f"{graph}/{variant}/supergraph.json"
-            await self._write(key, orjson.dumps(self.served_json(served)))
+            await self._write(key, orjson.dumps(served.to_json()))
 
     async def _write(self, key: str, data: bytes) -> None:
         """A committed change is committed: a target that cannot be written is logged, and

@@ -114,6 +114,16 @@ class Served:
     current: Composition
     canary: Canary | None
 
+    def to_json(self, *, sdl: bool = True) -> dict[str, Any]:
+        """The supergraph endpoint's answer (and a published ``supergraph.json``)."""
+        return {
+            "graph": self.current.graph,
+            "variant": self.current.variant,
+            "etag": self.etag,
+            "current": self.current.to_json(sdl=sdl),
+            "canary": None if self.canary is None else self.canary.to_json(),
+        }
+
     @property
     def etag(self) -> str:
         parts = [str(self.current.id)]

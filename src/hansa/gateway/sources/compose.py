@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hansa.composition import Result, compose
 from hansa.composition.config import ConfigError, SubgraphSource, load_config, read_sources
+from hansa.files import modified
 from hansa.gateway.sources import Loaded, SourceError, SupergraphSource
 
 log = logging.getLogger("hansa.gateway")
@@ -36,13 +37,8 @@ class ComposeSource(SupergraphSource):
         return str(self.config)
 
     def _stamp(self) -> tuple[float, ...]:
-        stamps = []
-        for path in [self.config, *(s.file for s in self.sources if s.file is not None)]:
-            try:
-                stamps.append(path.stat().st_mtime)
-            except OSError:
-                stamps.append(-1.0)
-        return tuple(stamps)
+        files = [self.config, *(s.file for s in self.sources if s.file is not None)]
+        return tuple(modified(path) for path in files)
 
     async def load(self) -> Loaded | None:
         if self.sources and self._stamp() == self._seen:

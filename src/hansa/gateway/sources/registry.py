@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
+from hansa.files import write_atomically
 from hansa.gateway.sources import CanaryRollout, Loaded, SourceError, SupergraphSource
 from hansa.registry.client import ClientError, RegistryClient, variant_path
-from hansa.registry.files import write_atomically
 from hansa.registry.signing import SignatureError, verify
 
 log = logging.getLogger("hansa.gateway")

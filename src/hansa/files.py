@@ -1,4 +1,6 @@
-"""Files that readers may open at any moment (a gateway's disk copy, a published directory)."""
+"""Files read and written while others use them: written atomically (a gateway's disk copy of
+its supergraph, a registry's published directory), and watched by modification time (a
+supergraph file, a subgraph list, ``hansa.toml``, a persisted-query manifest)."""
 
 from __future__ import annotations
 
@@ -23,3 +25,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def modified(path: Path | str) -> float:
+    """When ``path`` was last modified; -1 when it cannot be read (missing, say), so a file
+    that appears or goes away counts as a change."""
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
