@@ -25,6 +25,7 @@ from hansa.db.resolve import Resolvers
 from hansa.db.runtime import Databases, DbSettings
 from hansa.db.schema import print_sdl
 from hansa.db.shards import Sharding
+from hansa.http.asgi import lifespan
 from hansa.subgraph import Subgraph
 
 if TYPE_CHECKING:
@@ -180,6 +181,13 @@ class DatabaseSubgraph:
         ).result
         return dict(result.formatted)
 
+    async def _start_logged(self) -> None:
+        try:
+            await self.start()
+        except Exception as error:  # a database that cannot be opened
+            log.error("database subgraph %s cannot start: %s", self.name, error)
+            raise
+
     def asgi_app(self) -> Any:
         """The subgraph over HTTP, with the drivers opened and closed by the ASGI lifespan."""
         inner = self.subgraph.asgi_app()
@@ -206,20 +214,8 @@ class DatabaseSubgraph:
                 )
                 return
             if scope["type"] == "lifespan":
-                while True:
-                    message = await receive()
-                    if message["type"] == "lifespan.startup":
-                        try:
-                            await self.start()
-                        except Exception as error:  # a database that cannot be opened
-                            log.error("database subgraph %s cannot start: %s", self.name, error)
-                            await send({"type": "lifespan.startup.failed", "message": str(error)})
-                            return
-                        await send({"type": "lifespan.startup.complete"})
-                    elif message["type"] == "lifespan.shutdown":
-                        await self.close()
-                        await send({"type": "lifespan.shutdown.complete"})
-                        return
+                await lifespan(receive, send, self._start_logged, self.close)
+                return
             await inner(scope, receive, send)
 
         return app

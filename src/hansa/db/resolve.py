@@ -25,7 +25,7 @@ from graphql import (
 )
 
 from hansa.db.context import TenantContext
-from hansa.db.drivers.base import DatabaseError, Row
+from hansa.db.drivers.base import DatabaseError
 from hansa.db.model import Model, Relation, RootField, TypeModel
 from hansa.db.runtime import UNMATCHABLE, Databases, LoaderKey, RequestState, match_key
 from hansa.db.schema import connection_name, list_query
@@ -101,7 +101,7 @@ def columns_for(model: TypeModel, names: Iterable[str]) -> set[str]:
     return columns
 
 
-def to_object(model: TypeModel, row: Row) -> dict[str, Any]:
+def to_object(model: TypeModel, row: Mapping[str, Any]) -> dict[str, Any]:
     found = {"__typename": model.name}
     for name, column in model.columns.items():
         if column.column in row:
@@ -631,17 +631,11 @@ def _objects(target: TypeModel, answered: Any, many: bool) -> Any:
     """What a function body returned (rows or objects), as objects of ``target``."""
 
     def one(value: Any) -> Any:
-        if isinstance(value, Mapping):
-            return {
-                "__typename": target.name,
-                **{k: v for k, v in value.items() if k in target.columns or k in target.relations},
-                **{
-                    name: value[c.column]
-                    for name, c in target.columns.items()
-                    if c.column in value and name not in value
-                },
-            }
-        return value
+        if not isinstance(value, Mapping):
+            return value
+        # Columns by column name, then what the body named by field (its relations too).
+        named = {k: v for k, v in value.items() if k in target.columns or k in target.relations}
+        return {**to_object(target, value), **named}
 
     if many:
         return [one(v) for v in answered]

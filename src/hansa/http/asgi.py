@@ -63,13 +63,28 @@ async def send_response(
     await send({"type": "http.response.body", "body": body})
 
 
-async def lifespan(receive: Receive, send: Send) -> None:
-    """Acknowledge ASGI lifespan events for apps that need no start-up work."""
+async def lifespan(
+    receive: Receive,
+    send: Send,
+    startup: Callable[[], Awaitable[None]] | None = None,
+    shutdown: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Answer ASGI lifespan events, running ``startup`` and ``shutdown`` when given; a
+    start-up that raises is reported as ``lifespan.startup.failed`` with its reason (the
+    server then refuses to start)."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            if startup is not None:
+                try:
+                    await startup()
+                except Exception as error:
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if shutdown is not None:
+                await shutdown()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -26,6 +26,7 @@ from hansa.http.asgi import (
     Send,
     header,
     headers_dict,
+    lifespan,
     read_body,
     read_graphql_request,
     send_response,
@@ -129,7 +130,7 @@ class GatewayApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
+            await lifespan(receive, send, self.startup, self.shutdown)
             return
         if scope["type"] != "http":
             return
@@ -157,17 +158,6 @@ class GatewayApp:
         for task in self._tasks:
             task.cancel()
         await self.gateway.close()
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await self.startup()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.shutdown()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
         """Serve one request; every response but the health probes' carries ``rid`` in its
